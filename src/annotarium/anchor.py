@@ -1,0 +1,313 @@
+"""Stage 2: tie every annotation to the exact range of text it refers to.
+
+Explicit annotations are found by their words (loosely: see
+:mod:`annotarium.textmatch`), narrowed by prefix, suffix or occurrence. Then
+the names and aliases of the actors, places and topics an article lists are
+found as whole words and become automatic mentions, except where an explicit
+annotation already covers them. Ranges must stay inside one block and nest
+properly; anything that cannot be anchored is reported with the places the
+analyst should look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from annotarium.diagnostics import Diagnostics, Location
+from annotarium.model import (
+    AnchoredArchive,
+    AnchoredArticle,
+    Annotation,
+    Archive,
+    Article,
+    Mention,
+    Selector,
+    Span,
+)
+from annotarium.textmatch import NormalizedText, normalize
+
+# When two spans cover the same range, the outer one comes first in this order.
+_NESTING = {"note": 0, "quote": 1, "event": 2, "actor": 3, "place": 4, "topic": 5}
+
+
+def anchor(archive: Archive, diags: Diagnostics) -> AnchoredArchive:
+    """Anchor every article's annotations; report what cannot be anchored."""
+    used_names: set[tuple[str, str, str]] = set()  # (entity kind, id, name) found somewhere
+    articles = []
+    for article in archive.articles:
+        spans, found = anchor_article(article, archive, diags)
+        used_names |= found
+        articles.append(AnchoredArticle(article, tuple(spans)))
+    _warn_unused_names(archive, used_names, diags)
+    return AnchoredArchive(archive, tuple(articles))
+
+
+def anchor_article(
+    article: Article, archive: Archive, diags: Diagnostics
+) -> tuple[list[Span], set[tuple[str, str, str]]]:
+    """The spans of one article and the (kind, id, name) aliases that matched in it."""
+    text = NormalizedText(article.text.text)
+    explicit: list[Span] = []
+    for annotation in article.annotations:
+        span = _anchor_one(annotation, article, text, diags)
+        if span is not None:
+            explicit.append(span)
+    _check_nesting(explicit, article, diags)
+    automatic, found = _alias_mentions(article, archive, text, explicit)
+    spans = sorted(explicit + automatic, key=_span_order)
+    return spans, found
+
+
+def _span_order(span: Span) -> tuple[int, int, int, str]:
+    return (span.start, -span.end, _NESTING[span.annotation.kind], span.annotation.id)
+
+
+def source_location(article: Article, offset: int) -> Location:
+    """Where an offset of the article's text is in its source file (line and column)."""
+    block = article.text.block_at(offset)
+    if block is None or not block.source_line:
+        return Location(article.source_path, 1, 1)
+    inside = article.text.text[block.start : offset]
+    line = block.source_line + inside.count("\n")
+    col = len(inside) - (inside.rfind("\n") + 1) + 1
+    return Location(article.source_path, line, col)
+
+
+def _describe_places(article: Article, offsets: list[int]) -> str:
+    shown = [f"line {source_location(article, o).line}" for o in offsets[:6]]
+    more = f" and {len(offsets) - 6} more" if len(offsets) > 6 else ""
+    return ", ".join(shown) + more
+
+
+def _anchor_one(
+    annotation: Annotation, article: Article, text: NormalizedText, diags: Diagnostics
+) -> Span | None:
+    selector = annotation.selector
+    exact = normalize(selector.exact).strip()
+    where = annotation.location
+    if not exact:
+        diags.error(where, "the annotation's text is empty", code="not-found")
+        return None
+    hits = text.find_all(exact)
+    name = _display(annotation)
+    if not hits:
+        diags.error(
+            where,
+            f"{name} not found in {_file(article.source_path)}",
+            _not_found_hint(exact, text),
+            code="not-found",
+        )
+        return None
+    candidates = hits
+    if selector.prefix is not None:
+        prefix = normalize(selector.prefix).strip()
+        candidates = [h for h in candidates if text.text[:h].rstrip().endswith(prefix)]
+    if selector.suffix is not None:
+        suffix = normalize(selector.suffix).strip()
+        candidates = [
+            h for h in candidates if text.text[h + len(exact) :].lstrip().startswith(suffix)
+        ]
+    if not candidates:
+        context = " and ".join(
+            k
+            for k, v in (("prefix", selector.prefix), ("suffix", selector.suffix))
+            if v is not None
+        )
+        diags.error(
+            where,
+            f"{name} occurs {len(hits)} time(s), but never with this {context}",
+            f"it occurs at {_describe_places(article, [text.to_original(h) for h in hits])}"
+            f" of {_file(article.source_path)}",
+            code="not-found",
+        )
+        return None
+    if selector.occurrence is not None:
+        if selector.occurrence > len(candidates):
+            diags.error(
+                where,
+                f"{name} occurs {len(candidates)} time(s); there is no "
+                f"occurrence {selector.occurrence}",
+                code="not-found",
+            )
+            return None
+        chosen = candidates[selector.occurrence - 1]
+    elif len(candidates) > 1:
+        places = _describe_places(article, [text.to_original(h) for h in candidates])
+        diags.error(
+            where,
+            f"{name} is ambiguous: it occurs {len(candidates)} times "
+            f"({places} of {_file(article.source_path)})",
+            "add 'prefix:' or 'suffix:' with a few neighbouring words, or 'occurrence: N'",
+            code="ambiguous",
+        )
+        return None
+    else:
+        chosen = candidates[0]
+    start, end = text.span_to_original(chosen, chosen + len(exact))
+    first, last = article.text.block_at(start), article.text.block_at(end - 1)
+    if first is None or first is not last:
+        diags.error(
+            where,
+            f"{name} runs across a paragraph break",
+            "annotate each paragraph's part separately",
+            code="crosses-block",
+        )
+        return None
+    return Span(annotation, start, end)
+
+
+def _display(annotation: Annotation) -> str:
+    words = " ".join(annotation.selector.exact.split())
+    if len(words) > 60:
+        words = words[:57] + "…"
+    kind = {
+        "event": "date",
+        "actor": "mention",
+        "place": "place mention",
+        "topic": "topic mention",
+    }.get(annotation.kind, annotation.kind)
+    return f"{kind} '{words}'"
+
+
+def _file(path: Path) -> str:
+    return path.name
+
+
+def _not_found_hint(exact: str, text: NormalizedText) -> str | None:
+    lowered = text.text.lower().find(exact.lower())
+    if lowered != -1:
+        found = text.text[lowered : lowered + len(exact)]
+        return f"the text has it with other capitals: '{found}'"
+    # how far does the typed text match? Point at the first word that differs.
+    words = exact.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:count])
+        if len(head) >= 12 and text.text.find(head) != -1:
+            return (
+                f"the text has '{head}' but then differs at '{words[count]}' "
+                "(check spelling, dashes and punctuation)"
+            )
+    return "check the spelling against the article; quotes and spacing need not match"
+
+
+def _check_nesting(spans: list[Span], article: Article, diags: Diagnostics) -> None:
+    """Explicit spans may nest but not cross: the page could not show crossing marks."""
+    ordered = sorted(spans, key=_span_order)
+    stack: list[Span] = []
+    for span in ordered:
+        while stack and stack[-1].end <= span.start:
+            stack.pop()
+        if stack and span.end > stack[-1].end:
+            other = stack[-1]
+            diags.error(
+                span.annotation.location,
+                f"{_display(span.annotation)} overlaps {_display(other.annotation)} "
+                f"(line {other.annotation.location.line}) without containing it",
+                "marks can nest but not cross: shorten one so that one lies inside the other",
+                code="overlap",
+            )
+            continue
+        stack.append(span)
+
+
+def _alias_mentions(
+    article: Article, archive: Archive, text: NormalizedText, explicit: list[Span]
+) -> tuple[list[Span], set[tuple[str, str, str]]]:
+    """Mentions found by name and alias, for the entities the article lists."""
+    names: dict[str, tuple[str, str]] = {}  # normalised name -> (entity kind, id)
+    tables = (
+        ("actor", article.meta.actors, archive.actors),
+        ("place", article.meta.places, archive.places),
+        ("topic", article.meta.topics, archive.topics),
+    )
+    for kind, ids, table in tables:
+        for entity_id in ids:
+            entity = table.get(entity_id)
+            if entity is None:
+                continue
+            for name in entity.names:
+                key = normalize(name).strip()
+                if key and key not in names:  # first listed wins a shared name
+                    names[key] = (kind, entity_id)
+    if not names:
+        return [], set()
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+        + r")(?!\w)"
+    )
+    # explicit ranges in which an automatic mention is not wanted: entity mentions cover
+    # their words; any explicit span blocks an automatic one that would cross it
+    covering = sorted((s.start, s.end) for s in explicit if isinstance(s.annotation, Mention))
+    bounds = sorted((s.start, s.end) for s in explicit)
+    spans: list[Span] = []
+    found: set[tuple[str, str, str]] = set()
+    counters: defaultdict[str, int] = defaultdict(int)
+    for match in pattern.finditer(text.text):
+        kind, entity_id = names[match.group()]
+        start, end = text.span_to_original(match.start(), match.end())
+        found.add((kind, entity_id, match.group()))
+        if any(s <= start and end <= e for s, e in covering):
+            continue
+        if any(
+            s < end
+            and start < e
+            and not (s <= start and end <= e)
+            and not (start <= s and e <= end)
+            for s, e in bounds
+        ):
+            continue
+        first, last = article.text.block_at(start), article.text.block_at(end - 1)
+        if first is None or first is not last:
+            continue
+        counters[entity_id] += 1
+        mention = Mention(
+            f"{kind}-{entity_id}-{counters[entity_id]}"[:80],
+            Selector(match.group()),
+            Location(article.annotation_path),
+            entity=kind,
+            ref=entity_id,
+            auto=True,
+        )  # type: ignore[arg-type]
+        spans.append(Span(mention, start, end))
+    return spans, found
+
+
+def _warn_unused_names(
+    archive: Archive, found: set[tuple[str, str, str]], diags: Diagnostics
+) -> None:
+    """An alias that matches nothing in any article listing its entity is probably a typo."""
+    listed: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for article in archive.articles:
+        for kind, ids in (
+            ("actor", article.meta.actors),
+            ("place", article.meta.places),
+            ("topic", article.meta.topics),
+        ):
+            for entity_id in ids:
+                listed[(kind, entity_id)] += 1
+    matched = {(kind, entity_id, name) for kind, entity_id, name in found}
+    for kind, table in (
+        ("actor", archive.actors),
+        ("place", archive.places),
+        ("topic", archive.topics),
+    ):
+        for entity in table.values():
+            if not listed.get((kind, entity.id)):
+                continue
+            for index, alias in enumerate(entity.aliases):
+                if (kind, entity.id, normalize(alias).strip()) not in matched:
+                    where = (
+                        entity.alias_locations[index]
+                        if index < len(entity.alias_locations)
+                        else entity.location
+                    )
+                    diags.warning(
+                        where,
+                        f"the alias '{alias}' of {kind} "
+                        f"'{entity.id}' matches nothing in the articles that list it",
+                        "remove it, or check its spelling and capitals",
+                        code="unused-alias",
+                    )

@@ -1,0 +1,242 @@
+"""The ``annotarium`` command: argument parsing and printing, nothing else.
+
+Exit codes: 0 success, 1 content errors, 2 usage errors (bad options, an
+unusable output directory), 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from annotarium import __version__
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("annotarium: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: say so without a wall of traceback
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"annotarium: internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in Annotarium; run again with --debug for the traceback "
+            "and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotarium",
+        description="Build cross-linked static sites from annotated policy-analysis archives.",
+        epilog="Run 'annotarium COMMAND --help' for a command's options. With no --source, "
+        "commands use the archive in the current directory if it has annotarium.yaml "
+        "or content/, else the bundled example archive.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotarium {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="validate an archive and report every problem",
+        description="Validate the archive: YAML, fields, ids, dates and anchoring. Prints "
+        "'path:line:col: error: message' for every problem. Exit 0 when clean, "
+        "1 with errors.",
+    )
+    _source_option(check)
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="'json' prints {errors, warnings, summary} (default: text)",
+    )
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(run=_run_check)
+
+    build = commands.add_parser(
+        "build",
+        help="check the archive and write the static site",
+        description="Check the archive, then render every page and write the site "
+        "atomically: a failed build leaves the previous site intact.",
+    )
+    _source_option(build)
+    build.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="where to write the site (default: ./build)",
+    )
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help="the absolute URL the site is published at (overrides "
+        "annotarium.yaml); enables canonical links, sitemap and feed",
+    )
+    build.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build.set_defaults(run=_run_build)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a kind of file",
+        description="Print the JSON Schema of an annotation file, a registry or the config, "
+        "for editors (see docs/editors.md).",
+    )
+    schema.add_argument(
+        "kind", choices=("article", "actors", "places", "topics", "events", "config")
+    )
+    schema.set_defaults(run=_run_schema)
+    for sub in (check, build, schema):
+        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _source_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source",
+        "-s",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the archive's folder (default: the current directory if it is "
+        "an archive, else the bundled example)",
+    )
+
+
+def _source(args: argparse.Namespace) -> Path | None:
+    from annotarium.resources import bundled_archive, looks_like_archive
+
+    if args.source is None:
+        cwd = Path.cwd()
+        return cwd if looks_like_archive(cwd) else bundled_archive()
+    if not args.source.is_dir():
+        print(f"annotarium: error: the source {args.source} is not a directory", file=sys.stderr)
+        return None
+    if not looks_like_archive(args.source):
+        print(
+            f"annotarium: error: {args.source} is not an archive (it has neither "
+            "annotarium.yaml nor content/)",
+            file=sys.stderr,
+        )
+        return None
+    return args.source
+
+
+def _print_diagnostics(diagnostics: object, stream: object = sys.stderr) -> None:
+    for item in diagnostics:  # type: ignore[attr-defined]
+        print(item.format(), file=stream)  # type: ignore[call-overload]
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from annotarium.pipeline import check_archive
+
+    source = _source(args)
+    if source is None:
+        return EXIT_USAGE
+    result = check_archive(source)
+    diags = result.diagnostics
+    failed = diags.has_errors() or (args.strict and bool(diags.warnings))
+    if args.format == "json":
+        report = {
+            "errors": [d.to_json() for d in diags.errors],
+            "warnings": [d.to_json() for d in diags.warnings],
+            "summary": result.summary(),
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return EXIT_CONTENT if failed else EXIT_OK
+    _print_diagnostics(diags, sys.stdout)
+    summary = result.summary()
+    errors, warnings = len(diags.errors), len(diags.warnings)
+    counts = summary.get("annotations", {})
+    print(
+        f"{summary['articles']} article(s), {sum(counts.values())} annotations: "
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
+        f"({result.seconds * 1000:.0f} ms)"
+    )
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from annotarium.pipeline import build_site
+    from annotarium.write import OutputError
+
+    source = _source(args)
+    if source is None:
+        return EXIT_USAGE
+    try:
+        result = build_site(source, args.output, base_url=args.base_url)
+    except OutputError as exc:
+        print(f"annotarium: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(
+            f"annotarium: error: cannot write the site:{where}: {exc.strerror or exc}\n"
+            "  the previous site, if any, is unchanged",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    diags = result.check.diagnostics
+    _print_diagnostics(diags)
+    if result.output is None:
+        print(
+            f"annotarium: build failed: {_plural(len(diags.errors), 'error')}; nothing was written",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    if not args.quiet:
+        _print_build_summary(result)
+    return EXIT_OK
+
+
+def _print_build_summary(result: object) -> None:
+    from annotarium.pipeline import BuildResult
+
+    assert isinstance(result, BuildResult)
+    archive = result.check.linked.archive if result.check.linked else None
+    summary = result.check.summary()
+    title = archive.config.title if archive else ""
+    pages = result.pages
+    rows = [(kind, pages[kind]) for kind in sorted(pages)]
+    width = max((len(k) for k, _ in rows), default=5)
+    print(f"Built '{title}' in {result.seconds * 1000:.0f} ms → {result.output}")
+    for kind, count in rows:
+        print(f"  {kind:<{width}}  {count:>6}")
+    annotations = summary.get("annotations", {})
+    print(f"  {'files':<{width}}  {result.files:>6}  ({result.bytes / 1024:.0f} KiB)")
+    print(
+        f"  {sum(annotations.values())} annotations in {summary['articles']} articles, "
+        f"{_plural(len(result.check.diagnostics.warnings), 'warning')}"
+    )
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from annotarium.schema import SCHEMAS, json_schema
+
+    record, top = SCHEMAS[args.kind]
+    print(json.dumps(json_schema(record, f"Annotarium {args.kind}", top), indent=2))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

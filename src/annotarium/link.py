@@ -1,0 +1,200 @@
+"""Stage 3: turn anchored spans into the archive's cross-link graph.
+
+Reads an :class:`~annotarium.model.AnchoredArchive` and returns a
+:class:`LinkedArchive`: for every actor, place, topic and event, the passages
+that refer to it (as :class:`Passage` values with a snippet of context), the
+quotes by each speaker, who is mentioned alongside whom, the reverse of every
+affiliation, and the timeline in order. Rendering only reads this graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from annotarium.dates import DateValue
+from annotarium.model import (
+    AnchoredArchive,
+    AnchoredArticle,
+    Archive,
+    DateRef,
+    Event,
+    Mention,
+    Quote,
+    Span,
+)
+
+SNIPPET_CHARS = 90
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of an article seen from elsewhere: where it is and the words around it."""
+
+    article: AnchoredArticle
+    span: Span
+    before: str
+    text: str
+    after: str
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id of the span's element on the article page."""
+        return self.span.annotation.id
+
+
+@dataclass(frozen=True)
+class Related:
+    id: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event on the timeline, with the passages that mention it."""
+
+    event: Event
+    date: DateValue | None
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class LinkedArchive:
+    anchored: AnchoredArchive
+    quotes_by_speaker: dict[str, tuple[Passage, ...]]
+    mentions: dict[tuple[str, str], tuple[Passage, ...]]  # (entity kind, id) -> passages
+    articles_by_entity: dict[tuple[str, str], tuple[str, ...]]  # (kind, id) -> article slugs
+    event_passages: dict[str, tuple[Passage, ...]]
+    events_by_actor: dict[str, tuple[str, ...]]
+    events_by_place: dict[str, tuple[str, ...]]
+    events_by_topic: dict[str, tuple[str, ...]]
+    co_mentioned: dict[str, tuple[Related, ...]]
+    affiliated_members: dict[str, tuple[tuple[str, str | None], ...]]  # org -> (member, role)
+    timeline: tuple[TimelineEntry, ...]
+    cited_by: dict[tuple[str, str], tuple[Passage, ...]]  # (article slug, annotation id) -> quotes
+
+    @property
+    def archive(self) -> Archive:
+        """The loaded archive (registries, config, articles)."""
+        return self.anchored.archive
+
+
+def passage(article: AnchoredArticle, span: Span) -> Passage:
+    """A passage with up to :data:`SNIPPET_CHARS` of context, cut at word boundaries
+    and kept inside the span's block."""
+    text = article.article.text
+    block = text.block_at(span.start)
+    lo, hi = (block.start, block.end) if block else (0, len(text.text))
+    before = text.text[max(lo, span.start - SNIPPET_CHARS) : span.start]
+    after = text.text[span.end : min(hi, span.end + SNIPPET_CHARS)]
+    if span.start - SNIPPET_CHARS > lo and " " in before:
+        before = "…" + before[before.index(" ") + 1 :]
+    if span.end + SNIPPET_CHARS < hi and " " in after:
+        after = after[: after.rindex(" ")] + "…"
+    return Passage(
+        article, span, _squash(before), _squash(text.text[span.start : span.end]), _squash(after)
+    )
+
+
+def _squash(value: str) -> str:
+    return " ".join(value.split()) if "\n" in value else value
+
+
+def link(anchored: AnchoredArchive) -> LinkedArchive:
+    """Build the cross-link graph of an anchored archive."""
+    archive = anchored.archive
+    quotes: defaultdict[str, list[Passage]] = defaultdict(list)
+    mentions: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
+    entity_articles: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+    event_passages: defaultdict[str, list[Passage]] = defaultdict(list)
+    cited_by: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
+    pair_counts: Counter[tuple[str, str]] = Counter()
+
+    for article in anchored.articles:
+        actors_here: set[str] = set(article.article.meta.actors)
+        for topic in article.article.meta.topics:
+            entity_articles[("topic", topic)][article.slug] = None
+        for span in article.spans:
+            annotation = span.annotation
+            if isinstance(annotation, Quote):
+                if annotation.speaker:
+                    quotes[annotation.speaker].append(passage(article, span))
+                    actors_here.add(annotation.speaker)
+                    entity_articles[("actor", annotation.speaker)][article.slug] = None
+                if annotation.cites:
+                    slug, _, target = annotation.cites.partition("#")
+                    cited_by[(slug, target)].append(passage(article, span))
+            elif isinstance(annotation, Mention):
+                key = (annotation.entity, annotation.ref)
+                mentions[key].append(passage(article, span))
+                entity_articles[key][article.slug] = None
+                if annotation.entity == "actor":
+                    actors_here.add(annotation.ref)
+            elif isinstance(annotation, DateRef) and annotation.event:
+                event_passages[annotation.event].append(passage(article, span))
+                event = archive.events.get(annotation.event)
+                if event:
+                    for actor in event.actors:
+                        entity_articles[("actor", actor)][article.slug] = None
+        present = sorted(a for a in actors_here if a in archive.actors)
+        for i, first in enumerate(present):
+            for second in present[i + 1 :]:
+                pair_counts[(first, second)] += 1
+
+    co_mentioned: defaultdict[str, list[Related]] = defaultdict(list)
+    for (first, second), count in pair_counts.items():
+        co_mentioned[first].append(Related(second, count))
+        co_mentioned[second].append(Related(first, count))
+
+    members: defaultdict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for actor in archive.actors.values():
+        for affiliation in actor.affiliations:
+            members[affiliation.actor].append((actor.id, affiliation.role))
+
+    by_actor: defaultdict[str, list[str]] = defaultdict(list)
+    by_place: defaultdict[str, list[str]] = defaultdict(list)
+    by_topic: defaultdict[str, list[str]] = defaultdict(list)
+    for event in sorted(archive.events.values(), key=_event_order):
+        for actor in event.actors:
+            by_actor[actor].append(event.id)
+        if event.place:
+            by_place[event.place].append(event.id)
+        for topic in event.topics:
+            by_topic[topic].append(event.id)
+
+    timeline = tuple(
+        TimelineEntry(event, event.date, tuple(event_passages.get(event.id, ())))
+        for event in sorted(archive.events.values(), key=_event_order)
+    )
+
+    def frozen(table: dict) -> dict:
+        return {key: tuple(value) for key, value in sorted(table.items())}
+
+    return LinkedArchive(
+        anchored=anchored,
+        quotes_by_speaker=frozen(quotes),
+        mentions=frozen(mentions),
+        articles_by_entity={k: tuple(v) for k, v in sorted(entity_articles.items())},
+        event_passages=frozen(event_passages),
+        events_by_actor=frozen(by_actor),
+        events_by_place=frozen(by_place),
+        events_by_topic=frozen(by_topic),
+        co_mentioned={
+            k: tuple(sorted(v, key=lambda r: (-r.count, r.id)))
+            for k, v in sorted(co_mentioned.items())
+        },
+        affiliated_members={k: tuple(sorted(v)) for k, v in sorted(members.items())},
+        timeline=timeline,
+        cited_by=frozen(cited_by),
+    )
+
+
+_UNDATED = dt.date.max
+
+
+def _event_order(event: Event) -> tuple[dt.date, dt.date, str]:
+    """Chronological by first day, then last day; undated events go last, by title."""
+    if event.date is None:
+        return (_UNDATED, _UNDATED, event.title.lower())
+    return (event.date.start, event.date.end, event.id)

@@ -1,0 +1,155 @@
+"""Stage 5: write the rendered pages to the output directory, atomically.
+
+The site is written to a fresh temporary directory beside the output, then
+swapped in with two renames, so that a failed or killed build leaves the
+previous site whole. Nothing outside the output directory (and its temporary
+siblings, whose names start with ``.<name>.``) is ever written or deleted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+
+class OutputError(Exception):
+    """The output directory cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    files: int
+    bytes: int
+
+
+def check_output_dir(output: Path, source: Path) -> Path:
+    """Refuse an output directory that is, contains or lies inside of the source's inputs."""
+    output = output.resolve()
+    source = source.resolve()
+    if output == source or source.is_relative_to(output):
+        raise OutputError(
+            f"the output directory {output} would contain the archive itself; "
+            "choose another with --output"
+        )
+    for protected in ("content", "seeds", "templates"):
+        if output.is_relative_to(source / protected):
+            raise OutputError(
+                f"the output directory {output} lies inside the archive's "
+                f"{protected}/ folder; choose another with --output"
+            )
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"the output path {output} exists and is not a directory")
+    if output.is_dir() and any(output.iterdir()) and not _looks_like_site(output):
+        raise OutputError(
+            f"the output directory {output} holds files that Annotarium did not "
+            "write; empty it or choose another with --output"
+        )
+    return output
+
+
+MARKER = ".annotarium-site"
+
+
+def _looks_like_site(path: Path) -> bool:
+    return (path / MARKER).exists()
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """A page path that cannot leave the output directory."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise OutputError(f"refusing to write the page path {path!r}")
+    return pure
+
+
+def write_site(pages: Iterable[tuple[str, bytes]], output: Path) -> WriteResult:
+    """Write every page into a new directory and swap it in for ``output``."""
+    output = output.resolve()
+    parent = output.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    files = size = 0
+    try:
+        made: set[PurePosixPath] = set()
+        for path, content in pages:
+            relative = safe_relative(path)
+            if relative.parent not in made:
+                (staging / relative.parent).mkdir(parents=True, exist_ok=True)
+                made.add(relative.parent)
+            (staging / relative).write_bytes(content)
+            files += 1
+            size += len(content)
+        (staging / MARKER).write_text(
+            "This directory was written by annotarium build.\n", encoding="utf-8"
+        )
+        swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteResult(files, size)
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace ``output`` by ``staging``; the old tree is removed only once replaced.
+
+    On Linux the two directories are exchanged in one atomic ``renameat2`` call,
+    so there is no moment without a complete site. Elsewhere two renames are
+    used, and :func:`recover` puts the old site back if a kill fell between them.
+    """
+    staging.chmod(0o755)  # mkdtemp makes it private; a site is for reading
+    if not output.exists():
+        staging.rename(output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+        return
+    retired = staging.with_name(staging.name.replace(".new-", ".old-", 1))
+    output.rename(retired)
+    try:
+        staging.rename(output)
+    except BaseException:
+        retired.rename(output)  # put the previous site back
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0
+
+
+def recover(output: Path) -> None:
+    """Undo what a killed build left beside the output: restore or remove temporaries."""
+    output = output.resolve()
+    if not output.parent.is_dir():
+        return
+    prefix_new, prefix_old = f".{output.name}.new-", f".{output.name}.old-"
+    siblings = sorted(output.parent.iterdir())
+    if not output.exists():
+        # killed between the two renames of the fallback swap: the old site is complete
+        for sibling in siblings:
+            if sibling.is_dir() and sibling.name.startswith(prefix_old):
+                sibling.rename(output)
+                break
+    for sibling in siblings:
+        if (
+            sibling.is_dir()
+            and sibling.name.startswith((prefix_new, prefix_old))
+            and sibling.exists()
+        ):
+            shutil.rmtree(sibling, ignore_errors=True)

@@ -1,0 +1,226 @@
+"""Read YAML into plain values that remember where each came from.
+
+PyYAML's constructors lose line numbers and accept tags that build Python
+objects. We compose the node tree instead (with the C parser when it is
+installed) and convert it ourselves, so that:
+
+- every mapping and sequence knows the line and column of itself and of each
+  key and item, which every later error message points at;
+- duplicate keys are errors, not silent overwrites;
+- only the standard scalar tags are accepted (``!!python/object`` is refused);
+- anchors and aliases are expanded under a node budget, so an alias bomb
+  ("billion laughs") is reported instead of exhausting memory;
+- dates and times stay as the strings the analyst typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from annotarium.diagnostics import Location
+
+try:  # the C parser is many times faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class YamlError(Exception):
+    """A YAML file that cannot be read; carries the place and a readable message."""
+
+    def __init__(self, location: Location, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.location = location
+        self.message = message
+        self.hint = hint
+
+
+class YMap(dict[str, Any]):
+    """A mapping read from YAML, with the location of itself, its keys and values."""
+
+    location: Location
+    key_locations: dict[str, Location]
+    value_locations: dict[str, Location]
+
+    def where(self, key: str) -> Location:
+        """Where the value of ``key`` is, else where the key is, else the mapping."""
+        return self.value_locations.get(key) or self.key_locations.get(key) or self.location
+
+    def key_where(self, key: str) -> Location:
+        return self.key_locations.get(key, self.location)
+
+
+class YList(list[Any]):
+    """A sequence read from YAML, with the location of itself and of each item."""
+
+    location: Location
+    item_locations: list[Location]
+
+    def where(self, index: int) -> Location:
+        if 0 <= index < len(self.item_locations):
+            return self.item_locations[index]
+        return self.location
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    path: Path
+    value: Any  # YMap, YList, a scalar, or None for an empty document
+    location: Location
+
+
+def _loc(path: Path, node: yaml.Node) -> Location:
+    mark = node.start_mark
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def parse_yaml(text: str, path: Path) -> YamlDocument:
+    """Parse one YAML document; raise :class:`YamlError` with a location on any problem."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.composer.ComposerError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
+        if "expected a single document" in str(exc):
+            raise YamlError(
+                where, "the file holds more than one YAML document", "remove the extra '---' line"
+            ) from None
+        raise YamlError(where, f"YAML: {exc.problem or exc}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
+        problem = exc.problem or str(exc)
+        hint = None
+        lines = text.split("\n")
+        line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        if "\t" in line_text[: len(line_text) - len(line_text.lstrip())] or "tab" in problem:
+            hint = "YAML indentation uses spaces, not tabs"
+        elif (
+            "could not find expected ':'" in problem or "mapping values are not allowed" in problem
+        ):
+            hint = "check the indentation and that text containing ': ' is quoted"
+        raise YamlError(where, f"invalid YAML: {problem}", hint) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
+        raise YamlError(where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise YamlError(Location(path, 1, 1), "YAML nesting is too deep") from None
+    if node is None:
+        return YamlDocument(path, None, Location(path, 1, 1))
+    converter = _Converter(path)
+    value = converter.convert(node, 0)
+    return YamlDocument(path, value, _loc(path, node))
+
+
+class _Converter:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.budget = MAX_NODES
+
+    def convert(self, node: yaml.Node, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlError(
+                _loc(self.path, node),
+                f"the document expands to more than {MAX_NODES:,} values",
+                "anchors and aliases (&name, *name) that refer to each other "
+                "multiply the document; write the values out",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlError(
+                _loc(self.path, node), f"YAML is nested more than {MAX_DEPTH} levels deep"
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node, depth)
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
+        if node.tag not in ("tag:yaml.org,2002:map",):
+            raise YamlError(_loc(self.path, node), f"YAML tag {node.tag!r} is not allowed")
+        result = YMap()
+        result.location = _loc(self.path, node)
+        result.key_locations = {}
+        result.value_locations = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError(
+                    _loc(self.path, key_node),
+                    "YAML merge keys ('<<') are not supported",
+                    "write the keys out",
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(_loc(self.path, key_node), "a mapping key must be plain text")
+            key = self._scalar(key_node)
+            key = key if isinstance(key, str) else key_node.value
+            if key in result:
+                first = result.key_locations[key]
+                raise YamlError(
+                    _loc(self.path, key_node),
+                    f"duplicate key '{key}'",
+                    f"'{key}' is already defined on line {first.line}",
+                )
+            result.key_locations[key] = _loc(self.path, key_node)
+            result.value_locations[key] = _loc(self.path, value_node)
+            result[key] = self.convert(value_node, depth + 1)
+        return result
+
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
+        if node.tag not in ("tag:yaml.org,2002:seq",):
+            raise YamlError(_loc(self.path, node), f"YAML tag {node.tag!r} is not allowed")
+        result = YList()
+        result.location = _loc(self.path, node)
+        result.item_locations = []
+        for item in node.value:
+            result.item_locations.append(_loc(self.path, item))
+            result.append(self.convert(item, depth + 1))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            raise YamlError(
+                _loc(self.path, node),
+                f"YAML tag {tag!r} is not allowed",
+                "annotation files hold plain text, numbers, lists and mappings",
+            )
+        raw = node.value
+        if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+            return raw
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return raw.lower() in ("true", "yes", "on", "y")
+        if tag == "tag:yaml.org,2002:int":
+            try:
+                return int(raw.replace("_", ""), 0)
+            except ValueError:
+                return raw
+        try:
+            return float(raw.replace("_", ""))
+        except ValueError:
+            return raw
