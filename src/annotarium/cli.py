@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     build.set_defaults(run=_run_build)
 
+    serve = commands.add_parser(
+        "serve", help="build, serve on 127.0.0.1 and rebuild on every change",
+        description="Build the site into a temporary folder and serve it. Every change to "
+                    "content, seeds, templates or annotarium.yaml rebuilds it and reloads open "
+                    "pages; a failed rebuild shows its errors in the terminal and the browser "
+                    "while the last good site stays up.")
+    _source_option(serve)
+    serve.add_argument("--port", "-p", type=int, default=8000, help="default: 8000")
+    serve.add_argument("--bind", "-b", default="127.0.0.1", metavar="ADDRESS",
+                       help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.set_defaults(run=_run_serve)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of a kind of file",
@@ -102,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         "kind", choices=("article", "actors", "places", "topics", "events", "config")
     )
     schema.set_defaults(run=_run_schema)
-    for sub in (check, build, schema):
+    for sub in (check, build, serve, schema):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -228,6 +240,20 @@ def _print_build_summary(result: object) -> None:
         f"  {sum(annotations.values())} annotations in {summary['articles']} articles, "
         f"{_plural(len(result.check.diagnostics.warnings), 'warning')}"
     )
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from annotarium.pipeline import build_errors
+    from annotarium.serve import serve
+
+    source = _source(args)
+    if source is None:
+        return EXIT_USAGE
+    if not 0 <= args.port <= 65535:
+        print(f"annotarium: error: --port {args.port} is not a port number", file=sys.stderr)
+        return EXIT_USAGE
+    watch = [source / name for name in ("content", "seeds", "templates", "annotarium.yaml")]
+    return serve(lambda target: build_errors(source, target), watch, args.bind, args.port)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

@@ -99,6 +99,19 @@ def build_site(
     )
 
 
+def build_errors(source: Path, output: Path) -> list[str]:
+    """Build, and return the errors as ``check`` prints them (empty on success)."""
+    from annotarium.write import OutputError
+
+    try:
+        result = build_site(source, output)
+    except (OutputError, OSError) as exc:
+        return [f"annotarium: error: {exc}"]
+    if result.output is None:
+        return [d.format() for d in result.check.diagnostics.errors]
+    return []
+
+
 def summarize(anchored: AnchoredArchive) -> dict[str, Any]:
     """Counts of articles and of each kind of annotation, per article and in total."""
     kinds = ("quotes", "mentions", "dates", "places", "topics", "notes", "alias_mentions")
