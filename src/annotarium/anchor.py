@@ -11,6 +11,8 @@ analyst should look at.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -233,15 +235,15 @@ def _alias_mentions(
                     names[key] = (kind, entity_id)
     if not names:
         return [], set()
-    pattern = re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-        + r")(?!\w)"
-    )
-    # explicit ranges in which an automatic mention is not wanted: entity mentions cover
-    # their words; any explicit span blocks an automatic one that would cross it
+    pattern = _names_pattern(tuple(sorted(names, key=lambda n: (-len(n), n))))
+    # An automatic mention is dropped inside an explicit entity mention (which covers its
+    # words) and where it would cross any explicit span (marks nest but do not cross).
     covering = sorted((s.start, s.end) for s in explicit if isinstance(s.annotation, Mention))
     bounds = sorted((s.start, s.end) for s in explicit)
+    bound_starts = [s for s, _ in bounds]
+    longest = max((e - s for s, e in bounds), default=0)
+    covering_starts = [s for s, _ in covering]
+    longest_cover = max((e - s for s, e in covering), default=0)
     spans: list[Span] = []
     found: set[tuple[str, str, str]] = set()
     counters: defaultdict[str, int] = defaultdict(int)
@@ -249,15 +251,14 @@ def _alias_mentions(
         kind, entity_id = names[match.group()]
         start, end = text.span_to_original(match.start(), match.end())
         found.add((kind, entity_id, match.group()))
-        if any(s <= start and end <= e for s, e in covering):
+        # only spans starting within `longest` characters before the match can touch it
+        lo = bisect.bisect_left(covering_starts, start - longest_cover)
+        hi = bisect.bisect_right(covering_starts, start)
+        if any(covering[i][1] >= end for i in range(lo, hi)):
             continue
-        if any(
-            s < end
-            and start < e
-            and not (s <= start and end <= e)
-            and not (start <= s and e <= end)
-            for s, e in bounds
-        ):
+        lo = bisect.bisect_left(bound_starts, start - longest)
+        hi = bisect.bisect_left(bound_starts, end)
+        if any(_crosses(start, end, *bounds[i]) for i in range(lo, hi)):
             continue
         first, last = article.text.block_at(start), article.text.block_at(end - 1)
         if first is None or first is not last:
@@ -273,6 +274,20 @@ def _alias_mentions(
         )  # type: ignore[arg-type]
         spans.append(Span(mention, start, end))
     return spans, found
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all names, longest first, as whole words; shared by articles that
+    list the same entities."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+
+
+def _crosses(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether two ranges overlap without one containing the other."""
+    return (other_start < end and start < other_end
+            and not (other_start <= start and end <= other_end)
+            and not (start <= other_start and other_end <= end))
 
 
 def _warn_unused_names(

@@ -150,9 +150,9 @@ def _source(args: argparse.Namespace) -> Path | None:
     return args.source
 
 
-def _print_diagnostics(diagnostics: object, stream: object = sys.stderr) -> None:
+def _print_diagnostics(diagnostics: object, stream: object = None) -> None:
     for item in diagnostics:  # type: ignore[attr-defined]
-        print(item.format(), file=stream)  # type: ignore[call-overload]
+        print(item.format(), file=stream or sys.stderr)  # type: ignore[call-overload]
 
 
 def _run_check(args: argparse.Namespace) -> int:

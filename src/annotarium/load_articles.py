@@ -358,7 +358,9 @@ def _annotation(
         "selector": _selector(f),
         "location": where,
         "draft": bool(f.get("draft")),
-        "field_locations": tuple((key, item.where(key)) for key in item),
+        "field_positions": tuple(
+            (key, *item.value_positions.get(key, item.position)) for key in item
+        ),
     }
     if section == "quotes":
         kind = f.get("kind", "direct")
@@ -429,7 +431,7 @@ def _assign_ids(annotations: list[Annotation], diags: Diagnostics) -> None:
                     code="duplicate-id",
                 )
             taken.setdefault(annotation.id, annotation.location)
-    for index, annotation in enumerate(annotations):
+    for annotation in annotations:
         if annotation.id:
             continue
         words = schema.suggest_slug(" ".join(annotation.selector.exact.split()[:5]))[:40]
@@ -438,10 +440,6 @@ def _assign_ids(annotations: list[Annotation], diags: Diagnostics) -> None:
         while candidate in taken:
             candidate, n = f"{base}-{n}", n + 1
         taken[candidate] = annotation.location
-        annotations[index] = _with_id(annotation, candidate)
-
-
-def _with_id(annotation: Annotation, new_id: str) -> Annotation:
-    import dataclasses
-
-    return dataclasses.replace(annotation, id=new_id)
+        # The annotation was made a moment ago by this module and is not shared yet:
+        # setting its id in place is safe and much cheaper than dataclasses.replace.
+        object.__setattr__(annotation, "id", candidate)

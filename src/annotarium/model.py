@@ -9,7 +9,9 @@ All values are frozen: a stage never changes what an earlier stage produced.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -180,10 +182,18 @@ class ArticleText:
     def body_blocks(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind in ("heading", "paragraph"))
 
+    @functools.cached_property
+    def _block_starts(self) -> list[int]:
+        return [block.start for block in self.blocks]
+
     def block_at(self, offset: int) -> Block | None:
-        for block in self.blocks:
-            if block.start <= offset < block.end or block.start == offset == block.end:
-                return block
+        """The block that holds ``offset`` (None between blocks)."""
+        index = bisect.bisect_right(self._block_starts, offset) - 1
+        if index < 0:
+            return None
+        block = self.blocks[index]
+        if block.start <= offset < block.end or block.start == offset == block.end:
+            return block
         return None
 
 
@@ -232,11 +242,14 @@ class Annotation:
     selector: Selector
     location: Location  # the YAML item (or alias) it came from
     draft: bool = False
-    field_locations: tuple[tuple[str, Location], ...] = ()  # where each key's value is
+    field_positions: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) of each value
 
     def where(self, key: str) -> Location:
         """Where the value of ``key`` was written, else where the annotation starts."""
-        return next((loc for name, loc in self.field_locations if name == key), self.location)
+        for name, line, col in self.field_positions:
+            if name == key:
+                return Location(self.location.path, line, col)
+        return self.location
 
     kind: AnnotationKind = field(init=False, default="note")
 

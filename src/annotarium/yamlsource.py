@@ -24,9 +24,9 @@ import yaml
 from annotarium.diagnostics import Location
 
 try:  # the C parser is many times faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CBaseLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
@@ -52,29 +52,44 @@ class YamlError(Exception):
 
 
 class YMap(dict[str, Any]):
-    """A mapping read from YAML, with the location of itself, its keys and values."""
+    """A mapping read from YAML, with the location of itself, its keys and values.
 
-    location: Location
-    key_locations: dict[str, Location]
-    value_locations: dict[str, Location]
+    Positions are kept as (line, column) pairs and turned into
+    :class:`Location` values only when asked for: most are never needed.
+    """
+
+    path: Path
+    position: tuple[int, int]
+    key_positions: dict[str, tuple[int, int]]
+    value_positions: dict[str, tuple[int, int]]
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, *self.position)
 
     def where(self, key: str) -> Location:
         """Where the value of ``key`` is, else where the key is, else the mapping."""
-        return self.value_locations.get(key) or self.key_locations.get(key) or self.location
+        position = self.value_positions.get(key) or self.key_positions.get(key) or self.position
+        return Location(self.path, *position)
 
     def key_where(self, key: str) -> Location:
-        return self.key_locations.get(key, self.location)
+        return Location(self.path, *self.key_positions.get(key, self.position))
 
 
 class YList(list[Any]):
     """A sequence read from YAML, with the location of itself and of each item."""
 
-    location: Location
-    item_locations: list[Location]
+    path: Path
+    position: tuple[int, int]
+    item_positions: list[tuple[int, int]]
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, *self.position)
 
     def where(self, index: int) -> Location:
-        if 0 <= index < len(self.item_locations):
-            return self.item_locations[index]
+        if 0 <= index < len(self.item_positions):
+            return Location(self.path, *self.item_positions[index])
         return self.location
 
 
@@ -88,6 +103,11 @@ class YamlDocument:
 def _loc(path: Path, node: yaml.Node) -> Location:
     mark = node.start_mark
     return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
 
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
@@ -160,67 +180,94 @@ class _Converter:
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
-        if node.tag not in ("tag:yaml.org,2002:map",):
+        if node.tag != _MAP:
             raise YamlError(_loc(self.path, node), f"YAML tag {node.tag!r} is not allowed")
         result = YMap()
-        result.location = _loc(self.path, node)
-        result.key_locations = {}
-        result.value_locations = {}
+        result.path = self.path
+        result.position = _pos(node)
+        key_positions: dict[str, tuple[int, int]] = {}
+        value_positions: dict[str, tuple[int, int]] = {}
+        result.key_positions = key_positions
+        result.value_positions = value_positions
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError(
-                    _loc(self.path, key_node),
-                    "YAML merge keys ('<<') are not supported",
-                    "write the keys out",
-                )
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                    key_node.value == "<<" and not key_node.style):
+                raise YamlError(_loc(self.path, key_node), "YAML merge keys ('<<') are not "
+                                "supported", "write the keys out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError(_loc(self.path, key_node), "a mapping key must be plain text")
             key = self._scalar(key_node)
             key = key if isinstance(key, str) else key_node.value
             if key in result:
-                first = result.key_locations[key]
-                raise YamlError(
-                    _loc(self.path, key_node),
-                    f"duplicate key '{key}'",
-                    f"'{key}' is already defined on line {first.line}",
-                )
-            result.key_locations[key] = _loc(self.path, key_node)
-            result.value_locations[key] = _loc(self.path, value_node)
+                first = key_positions[key]
+                raise YamlError(_loc(self.path, key_node), f"duplicate key '{key}'",
+                                f"'{key}' is already defined on line {first[0]}")
+            key_positions[key] = _pos(key_node)
+            value_positions[key] = _pos(value_node)
             result[key] = self.convert(value_node, depth + 1)
         return result
 
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> YList:
-        if node.tag not in ("tag:yaml.org,2002:seq",):
+        if node.tag != _SEQ:
             raise YamlError(_loc(self.path, node), f"YAML tag {node.tag!r} is not allowed")
         result = YList()
-        result.location = _loc(self.path, node)
-        result.item_locations = []
+        result.path = self.path
+        result.position = _pos(node)
+        positions: list[tuple[int, int]] = []
+        result.item_positions = positions
         for item in node.value:
-            result.item_locations.append(_loc(self.path, item))
+            positions.append(_pos(item))
             result.append(self.convert(item, depth + 1))
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
         tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            raise YamlError(
-                _loc(self.path, node),
-                f"YAML tag {tag!r} is not allowed",
-                "annotation files hold plain text, numbers, lists and mappings",
-            )
         raw = node.value
-        if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+        if tag == _STR:
+            # The base loader resolves nothing implicitly; plain (unquoted) scalars get
+            # YAML 1.1's types here, with PyYAML's own patterns.
+            return _implicit(raw) if not node.style else raw  # plain style is None or ""
+        if tag not in _SCALAR_TAGS:
+            raise YamlError(_loc(self.path, node), f"YAML tag {tag!r} is not allowed",
+                            "annotation files hold plain text, numbers, lists and mappings")
+        return _typed(tag, raw)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = {
+    first: [(tag, regexp) for tag, regexp in resolvers]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+def _implicit(raw: str) -> Any:
+    """What an unquoted scalar means: null, a bool, a number, or (dates too) text."""
+    if not raw:
+        return None
+    for tag, regexp in _RESOLVERS.get(raw[0], ()):
+        if regexp.match(raw):
+            return _typed(tag, raw)
+    return raw
+
+
+def _typed(tag: str, raw: str) -> Any:
+    if tag in (_STR, "tag:yaml.org,2002:timestamp"):
+        return raw  # dates stay as typed; the date parser gives better messages
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return raw.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int":
+        try:
+            return int(raw.replace("_", ""), 0)
+        except ValueError:
             return raw
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        if tag == "tag:yaml.org,2002:bool":
-            return raw.lower() in ("true", "yes", "on", "y")
-        if tag == "tag:yaml.org,2002:int":
-            try:
-                return int(raw.replace("_", ""), 0)
-            except ValueError:
-                return raw
+    if tag == "tag:yaml.org,2002:float":
         try:
             return float(raw.replace("_", ""))
         except ValueError:
             return raw
+    return raw
