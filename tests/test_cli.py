@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_archive
 
 from annotarium.cli import main
+from conftest import write_archive
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
-
 from annotarium.cli import _parser
+from conftest import REPO
 
 
 def _shell_blocks(text: str) -> list[str]:

@@ -7,9 +7,9 @@ import json
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO
 
 from annotarium.schema import SCHEMAS, json_schema
+from conftest import REPO
 
 SCHEMA_DIR = REPO / "src" / "annotarium" / "schemas"
 
@@ -42,7 +42,7 @@ def test_bundled_files_validate_against_their_schema(path: str, kind: str) -> No
     schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
     # dates stay strings, as annotarium reads them (not datetime objects)
     text = (REPO / path).read_text(encoding="utf-8")
-    document = yaml.load(text, Loader=_StringDates)  # noqa: S506 - safe loader subclass
+    document = yaml.load(text, Loader=_StringDates)
     jsonschema.validate(document, schema)
 
 

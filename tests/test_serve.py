@@ -126,7 +126,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()

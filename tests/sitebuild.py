@@ -1,0 +1,111 @@
+"""Shared helpers for the tests that look at the built site (not a test module).
+
+:func:`build_bundled` builds the bundled archive once per test session (later calls
+return the same folder, whatever ``tmp_dir`` they pass), :func:`serve` serves a folder
+with ``python -m http.server`` on a free local port, and :func:`require` skips a test
+when a tool is missing, or fails it when ``ANNOTARIUM_REQUIRE_BROWSER=1`` (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SEED_ARTICLE = "articles/trump-north-korea-gamble/index.html"
+
+_built: dict[str, Path] = {}
+
+
+def build_bundled(tmp_dir: Path) -> Path:
+    """Build the bundled archive into ``tmp_dir/site`` (once per session); return the site."""
+    if "site" in _built:
+        return _built["site"]
+    from annotarium.pipeline import build_site
+
+    result = build_site(REPO, Path(tmp_dir) / "site")
+    if result.output is None:
+        problems = "\n".join(d.format(REPO) for d in result.check.diagnostics.sorted())
+        pytest.fail(f"the bundled archive does not build:\n{problems}", pytrace=False)
+    _built["site"] = result.output
+    return result.output
+
+
+def browser_required() -> bool:
+    return os.environ.get("ANNOTARIUM_REQUIRE_BROWSER") == "1"
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip (or, with ANNOTARIUM_REQUIRE_BROWSER=1, fail) unless ``ok``."""
+    if ok:
+        return
+    if browser_required():
+        pytest.fail(f"{reason} (ANNOTARIUM_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+    """Debian's Chromium, headless; never a downloaded browser."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every .html file of the site, as POSIX paths relative to it, sorted."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` with ``python -m http.server`` on 127.0.0.1; yield its base URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(directory)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with urllib.request.urlopen(base, timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"http.server did not start on port {port}") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
