@@ -62,7 +62,7 @@ def test_a_build_that_fails_halfway_leaves_the_previous_site(
 
     monkeypatch.setattr(write, "write_site", failing)
     with pytest.raises(OSError):
-        pipeline.build_site(sample_archive, out)
+        pipeline.build_site(sample_archive, out, clean=True)
     assert tree_digest(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"] or \
         sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []

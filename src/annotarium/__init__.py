@@ -10,8 +10,21 @@ module of the same name. The public API is small:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from annotarium.pipeline import BuildResult, CheckResult, build_site, check_archive
-
 __all__ = ["BuildResult", "CheckResult", "__version__", "build_site", "check_archive"]
+
+if TYPE_CHECKING:
+    from annotarium.pipeline import BuildResult, CheckResult, build_site, check_archive
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that 'annotarium --version' and a build with nothing to
+    # do do not pay for loading the whole pipeline.
+    if name in __all__:
+        from annotarium import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'annotarium' has no attribute {name!r}")

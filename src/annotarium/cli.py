@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
         "annotarium.yaml); enables canonical links, sitemap and feed",
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build.add_argument("--clean", action="store_true",
+                       help="ignore the cache of the last build and render every page")
     build.set_defaults(run=_run_build)
 
     serve = commands.add_parser(
@@ -196,7 +198,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if source is None:
         return EXIT_USAGE
     try:
-        result = build_site(source, args.output, base_url=args.base_url)
+        result = build_site(source, args.output, base_url=args.base_url, clean=args.clean)
     except OutputError as exc:
         print(f"annotarium: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -208,6 +210,11 @@ def _run_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
+    if result.check is None:
+        if not args.quiet:
+            print(f"Nothing changed since the last build ({result.seconds * 1000:.0f} ms); "
+                  f"{result.output} is up to date")
+        return EXIT_OK
     diags = result.check.diagnostics
     _print_diagnostics(diags)
     if result.output is None:
@@ -224,7 +231,7 @@ def _run_build(args: argparse.Namespace) -> int:
 def _print_build_summary(result: object) -> None:
     from annotarium.pipeline import BuildResult
 
-    assert isinstance(result, BuildResult)
+    assert isinstance(result, BuildResult) and result.check is not None
     archive = result.check.linked.archive if result.check.linked else None
     summary = result.check.summary()
     title = archive.config.title if archive else ""
@@ -235,7 +242,8 @@ def _print_build_summary(result: object) -> None:
     for kind, count in rows:
         print(f"  {kind:<{width}}  {count:>6}")
     annotations = summary.get("annotations", {})
-    print(f"  {'files':<{width}}  {result.files:>6}  ({result.bytes / 1024:.0f} KiB)")
+    print(f"  {'files':<{width}}  {result.files:>6}  ({result.bytes / 1024:.0f} KiB, "
+          f"{result.written} written, {result.files - result.written} unchanged)")
     print(
         f"  {sum(annotations.values())} annotations in {summary['articles']} articles, "
         f"{_plural(len(result.check.diagnostics.warnings), 'warning')}"

@@ -11,14 +11,17 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotarium.anchor import anchor
-from annotarium.diagnostics import Diagnostics
-from annotarium.link import LinkedArchive, link
-from annotarium.load import load
-from annotarium.model import AnchoredArchive, Mention
+from annotarium import __version__
 from annotarium.resources import builtin_templates
+
+# The stages are imported where they are used: a build whose inputs did not change
+# is answered from the cache before any of them (or Jinja, or markdown-it) is loaded.
+if TYPE_CHECKING:
+    from annotarium.diagnostics import Diagnostics
+    from annotarium.link import LinkedArchive
+    from annotarium.model import AnchoredArchive
 
 
 @dataclass(frozen=True)
@@ -39,17 +42,28 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class BuildResult:
-    check: CheckResult
+    check: CheckResult | None  # None when nothing changed and nothing was loaded
     output: Path | None
     pages: Counter[str] = field(default_factory=Counter)
     files: int = 0
     bytes: int = 0
+    written: int = 0  # files written anew; the rest were carried over from the last build
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def unchanged(self) -> bool:
+        """True when the inputs were those of the last build, so nothing was done."""
+        return self.check is None and self.output is not None
 
 
 def check_archive(source: Path) -> CheckResult:
     """Load, anchor and link the archive at ``source``; write nothing."""
+    from annotarium.anchor import anchor
+    from annotarium.diagnostics import Diagnostics
+    from annotarium.link import link
+    from annotarium.load import load
+
     started = time.perf_counter()
     diags = Diagnostics()
     archive = load(source, diags)
@@ -59,30 +73,81 @@ def check_archive(source: Path) -> CheckResult:
 
 
 def build_site(
-    source: Path, output: Path, base_url: str | None = None, live_reload_script: str | None = None
+    source: Path,
+    output: Path,
+    base_url: str | None = None,
+    live_reload_script: str | None = None,
+    clean: bool = False,
 ) -> BuildResult:
-    """Check the archive, then render and write the site; write nothing if it has errors."""
-    from annotarium.render import RenderOptions, render_site
-    from annotarium.write import check_output_dir, recover, write_site
+    """Check the archive, then render and write the site; write nothing if it has errors.
+
+    Builds are incremental: with the cache of the previous build (inside
+    ``output``), a build whose inputs did not change does nothing, and other builds
+    render again only the pages whose views changed. ``clean`` ignores the cache.
+    The result is byte-identical to a clean build either way.
+    """
+    from annotarium import cache
+    from annotarium.write import check_output_dir, recover
 
     started = time.perf_counter()
+    source = source.resolve()
     output = check_output_dir(output, source)
+    recover(output)
+    template_dirs = tuple(dict.fromkeys(
+        p.resolve() for p in (source / "templates", builtin_templates()) if p.is_dir()))
+    settings = cache.settings_digest(str(source), template_dirs, base_url, live_reload_script)
+    previous = None if clean else cache.read_cache(output, __version__)
+    if previous is not None and previous.settings != settings:
+        previous = None
+    extra = tuple(Path(name) for name in previous.inputs) if previous else ()
+    inputs = cache.scan_inputs(cache.input_files(source, template_dirs, extra),
+                               previous.inputs if previous else None)
+    if previous is not None and cache.same_inputs(previous.inputs, inputs):
+        return BuildResult(None, output, seconds=time.perf_counter() - started)
+    return _build(source, output, base_url, live_reload_script, settings, inputs,
+                  previous.pages if previous else {}, started)
+
+
+def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
+           settings: str, inputs: dict, previous_pages: dict[str, str],
+           started: float) -> BuildResult:
+    from annotarium import cache
+    from annotarium.render import RenderOptions, render_site
+    from annotarium.write import write_site
+
     checked = check_archive(source)
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
     linked = checked.linked
-    config = linked.archive.config
-    template_dirs = (*linked.archive.template_dirs, builtin_templates())
+    archive = linked.archive
+    config = archive.config
+    # article texts may live anywhere in the archive: record them as inputs too
+    texts = [a.source_path for a in archive.articles if str(a.source_path) not in inputs]
+    inputs = {**inputs, **cache.scan_inputs(texts)}
+    template_dirs = tuple(dict.fromkeys(
+        p.resolve() for p in (*archive.template_dirs, builtin_templates())))
+    # Anything besides a page's views that can change it: the tool, the settings, the
+    # templates and the configuration (which every page shows).
+    config_file = str(source / "annotarium.yaml")
+    shown_everywhere = sorted(
+        (name, entry.sha256) for name, entry in inputs.items()
+        if name == config_file or any(Path(name).is_relative_to(d) for d in template_dirs))
+    salt = cache.settings_digest(__version__, settings, shown_everywhere)
     options = RenderOptions(
-        template_dirs=tuple(dict.fromkeys(p.resolve() for p in template_dirs)),
+        template_dirs=template_dirs,
         base_url=config.base_url if base_url is None else base_url,
         live_reload_script=live_reload_script,
+        previous_digests=previous_pages,
+        salt=salt,
     )
     rendering = time.perf_counter()
     pages = render_site(linked, options)
+    record = cache.BuildCache(__version__, settings, inputs,
+                              {p.path: p.digest for p in pages if p.digest})
     writing = time.perf_counter()
-    recover(output)
-    written = write_site(((p.path, p.content) for p in pages), output)
+    files = [(p.path, p.content) for p in pages]
+    files.append((cache.CACHE_FILE, record.to_json()))
+    written = write_site(files, output)
     done = time.perf_counter()
     return BuildResult(
         check=checked,
@@ -90,6 +155,7 @@ def build_site(
         pages=Counter(p.kind for p in pages),
         files=written.files,
         bytes=written.bytes,
+        written=written.written,
         seconds=done - started,
         stage_seconds={
             "check": checked.seconds,
@@ -136,6 +202,8 @@ def summarize(anchored: AnchoredArchive) -> dict[str, Any]:
 
 
 def _summary_key(annotation: object) -> str:
+    from annotarium.model import Mention
+
     if isinstance(annotation, Mention):
         if annotation.auto:
             return "alias_mentions"

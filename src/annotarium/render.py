@@ -19,6 +19,8 @@ clock, no randomness, every collection sorted.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -84,9 +86,13 @@ from annotarium.render_context import (
 
 @dataclass(frozen=True)
 class Page:
+    """One file of the site. ``content`` is None when the page is unchanged since the
+    previous build (its ``digest`` matched), so the writer keeps the old file."""
+
     path: str  # output path relative to the site root, POSIX: "articles/<slug>/index.html"
-    content: bytes
+    content: bytes | None
     kind: str  # "article" | "actor" | ... | "static" | "feed" | "sitemap"
+    digest: str = ""  # what the page was made from; equal digests give equal pages
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,19 @@ class RenderOptions:
     template_dirs: tuple[Path, ...]  # searched in order: the archive's own first, built-in last
     base_url: str = ""  # from config; '' = unknown
     live_reload_script: str | None = None  # when serving only: injected before </body>
+    # Incremental builds: the digests of the previous build's pages, and a salt that
+    # changes whenever anything besides the views can change a page (tool version,
+    # templates, settings). None: render every page and compute no digests.
+    previous_digests: Mapping[str, str] | None = None
+    salt: str = ""
+
+
+def view_digest(salt: str, template: str, meta: PageMeta, urls: Urls | None,
+                views: dict[str, Any]) -> str:
+    """A digest of everything a page is rendered from. Views are frozen dataclasses of
+    strings, numbers and tuples, so their pickle is the same bytes for the same values."""
+    payload = pickle.dumps((template, meta, urls, sorted(views.items())), protocol=5)
+    return hashlib.blake2b(salt.encode() + payload, digest_size=16).hexdigest()
 
 
 def builtin_template_dir() -> Path:
@@ -321,6 +340,14 @@ class _SiteRenderer:
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
                **views: Any) -> Page:
+        digest = ""
+        previous = self.options.previous_digests
+        if previous is not None:
+            # A page is a function of its template, its metadata and its views (and of the
+            # salt): equal digests mean an equal page, so Jinja need not run again.
+            digest = view_digest(self.options.salt, template, meta, urls, views)
+            if previous.get(meta.path) == digest:
+                return Page(meta.path, None, meta.kind, digest)
         site = self.site_context(meta.path, urls)
         if self.base_url and meta.kind != "404":
             meta = _with_canonical(meta, self.base_url + pretty_path(meta.path))
@@ -329,7 +356,7 @@ class _SiteRenderer:
         if script:
             head, found, tail = html.rpartition("</body>")
             html = head + script + found + tail if found else html + script
-        return Page(meta.path, html.encode("utf-8"), meta.kind)
+        return Page(meta.path, html.encode("utf-8"), meta.kind, digest)
 
     def describe(self, text: str | None, fallback: str) -> str:
         value = " ".join((text or "").split()) or fallback

@@ -26,6 +26,7 @@ class OutputError(Exception):
 class WriteResult:
     files: int
     bytes: int
+    written: int = 0  # files written anew; the others were carried over unchanged
 
 
 def check_output_dir(output: Path, source: Path) -> Path:
@@ -68,13 +69,20 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def write_site(pages: Iterable[tuple[str, bytes]], output: Path) -> WriteResult:
-    """Write every page into a new directory and swap it in for ``output``."""
+def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> WriteResult:
+    """Write every page into a new directory and swap it in for ``output``.
+
+    A page whose content is None is unchanged since the previous build: its file
+    is hard-linked from the current ``output`` (copied where links are not
+    possible), so an incremental build writes only what changed and is still
+    swapped in whole. Files are only ever created, never modified in place, so a
+    link never lets a new build change the previous site.
+    """
     output = output.resolve()
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
-    files = size = 0
+    files = size = written = 0
     try:
         made: set[PurePosixPath] = set()
         for path, content in pages:
@@ -82,9 +90,14 @@ def write_site(pages: Iterable[tuple[str, bytes]], output: Path) -> WriteResult:
             if relative.parent not in made:
                 (staging / relative.parent).mkdir(parents=True, exist_ok=True)
                 made.add(relative.parent)
-            (staging / relative).write_bytes(content)
+            target = staging / relative
+            if content is None:
+                size += _keep(output / relative, target)
+            else:
+                target.write_bytes(content)
+                size += len(content)
+                written += 1
             files += 1
-            size += len(content)
         (staging / MARKER).write_text(
             "This directory was written by annotarium build.\n", encoding="utf-8"
         )
@@ -92,7 +105,16 @@ def write_site(pages: Iterable[tuple[str, bytes]], output: Path) -> WriteResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteResult(files, size)
+    return WriteResult(files, size, written)
+
+
+def _keep(old: Path, new: Path) -> int:
+    """Carry an unchanged file over from the previous site; return its size."""
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copyfile(old, new)
+    return new.stat().st_size
 
 
 def swap_in(staging: Path, output: Path) -> None:

@@ -1,0 +1,137 @@
+"""The build cache: what the previous build read and wrote, kept inside the output.
+
+``build/.annotarium-cache.json`` records the tool version, the settings, every
+input file (size, modification time and SHA-256) and a digest of every page.
+With it, a build whose inputs did not change stops at once, and a build after
+an edit renders again only the pages whose views changed (see
+:func:`annotarium.render.view_digest`); unchanged files are carried over.
+
+The cache is plain JSON checked field by field: a corrupt, truncated, foreign
+or stale cache is ignored (the build is then a full one), never trusted. It
+lives inside the output directory, so it is swapped in atomically with the
+site it describes. This module imports only the standard library, so the
+no-change check runs before the rest of Annotarium is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CACHE_FILE = ".annotarium-cache.json"
+FORMAT = 1
+INPUT_FOLDERS = ("content", "seeds", "templates")
+CONFIG_FILE = "annotarium.yaml"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BuildCache:
+    version: str
+    settings: str
+    inputs: dict[str, InputFile] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        data = {
+            "format": FORMAT,
+            "version": self.version,
+            "settings": self.settings,
+            "inputs": {k: [v.size, v.mtime_ns, v.sha256] for k, v in sorted(self.inputs.items())},
+            "pages": dict(sorted(self.pages.items())),
+        }
+        return json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+
+def read_cache(output: Path, version: str) -> BuildCache | None:
+    """The previous build's cache, or None when it is missing, damaged or from elsewhere."""
+    try:
+        data = json.loads((output / CACHE_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    try:
+        if data["format"] != FORMAT or data["version"] != version:
+            return None
+        settings = data["settings"]
+        inputs = {
+            str(name): InputFile(int(size), int(mtime), str(digest))
+            for name, (size, mtime, digest) in data["inputs"].items()
+        }
+        pages = {str(path): str(digest) for path, digest in data["pages"].items()}
+        if not isinstance(settings, str):
+            return None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    for path in pages:  # a page the cache claims must exist, or the cache is not this site's
+        if not (output / path).is_file():
+            return None
+    return BuildCache(version, settings, inputs, pages)
+
+
+def settings_digest(*parts: object) -> str:
+    """A digest of the build's settings (source, template folders, base URL, ...)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def input_files(source: Path, template_dirs: tuple[Path, ...], extra: tuple[Path, ...] = ()
+                ) -> list[Path]:
+    """Every file a build of ``source`` may read."""
+    roots = [source / name for name in INPUT_FOLDERS] + list(template_dirs)
+    files: dict[str, Path] = {}
+    for root in roots:
+        if root.is_dir():
+            for directory, folders, names in os.walk(root):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                for name in names:
+                    if not name.startswith("."):
+                        path = Path(directory, name)
+                        files[str(path)] = path
+    for path in (source / CONFIG_FILE, *extra):
+        if path.is_file():
+            files[str(path)] = path
+    return [files[key] for key in sorted(files)]
+
+
+def scan_inputs(paths: list[Path], previous: dict[str, InputFile] | None = None
+                ) -> dict[str, InputFile]:
+    """Size, modification time and SHA-256 of each file; a file whose size and time match
+    the previous scan keeps its recorded hash instead of being read again."""
+    previous = previous or {}
+    result: dict[str, InputFile] = {}
+    # A file changed within the clock's granularity of the last scan could keep its size
+    # and time: trust recorded hashes only for files untouched for a few seconds.
+    recent = time.time_ns() - 3_000_000_000
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        key = str(path)
+        known = previous.get(key)
+        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns \
+                and stat.st_mtime_ns < recent:
+            result[key] = known
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        result[key] = InputFile(stat.st_size, stat.st_mtime_ns, digest)
+    return result
+
+
+def same_inputs(before: dict[str, InputFile], now: dict[str, InputFile]) -> bool:
+    """Whether two scans saw the same files with the same contents."""
+    if before.keys() != now.keys():
+        return False
+    return all(before[k].sha256 == now[k].sha256 for k in now)

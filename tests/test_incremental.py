@@ -1,0 +1,180 @@
+"""Incremental builds equal clean builds, whatever sequence of edits came before."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from annotarium import cache
+from annotarium.pipeline import build_site
+from annotarium.resources import builtin_templates
+from conftest import SAMPLE_FILES, write_archive
+
+SECOND_ARTICLE = """\
+The Evening StarNews You Can Use
+
+Ministers return to Geneva
+
+Delegates gather outside the hall. (John Roe Star Agency)
+
+Ana Lopez arrived in Geneva on Tuesday for a second round.
+
+“Patience is a policy,” Lopez told reporters.
+"""
+
+SECOND_ANNOTATIONS = """\
+text: seeds/star.txt
+published: 2024-03-07
+actors: [ana-lopez]
+places: [geneva]
+quotes:
+  - text: Patience is a policy,
+    speaker: ana-lopez
+dates:
+  - text: Tuesday
+    date: 2024-03-05
+    relative: true
+    event: talks-resume
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != cache.CACHE_FILE}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edits(root: Path, rng: random.Random) -> list[Callable[[], None]]:
+    article = root / "content" / "articles" / "planet.yaml"
+    actors = root / "content" / "actors.yaml"
+
+    def change_note() -> None:
+        text = article.read_text(encoding="utf-8")
+        start = text.index("body: ") + len("body: ")
+        end = text.index("\n", start)
+        article.write_text(text[:start] + f"Edited note {rng.randint(0, 999)}." + text[end:],
+                           encoding="utf-8")
+
+    def add_note() -> None:
+        with article.open("a", encoding="utf-8") as handle:
+            handle.write("  - text: officials said\n    body: Which officials?\n")
+
+    def delete_quote() -> None:
+        replace_in(article, "  - text: We are ready to listen.\n    speaker: ana-lopez\n", "")
+
+    def change_actor() -> None:
+        text = actors.read_text(encoding="utf-8")
+        start = text.index("description: ") + len("description: ")
+        end = text.index("\n", start)
+        actors.write_text(text[:start] + f"Minister no. {rng.randint(0, 999)}." + text[end:],
+                          encoding="utf-8")
+
+    def rename_actor() -> None:
+        replace_in(actors, "name: Ruritania", f"name: Ruritania {rng.randint(2, 9)}")
+
+    def add_article() -> None:
+        write_archive(root, {"seeds/star.txt": SECOND_ARTICLE,
+                             "content/articles/star.yaml": SECOND_ANNOTATIONS})
+
+    def delete_article() -> None:
+        for name in ("seeds/star.txt", "content/articles/star.yaml"):
+            (root / name).unlink(missing_ok=True)
+
+    def override_template() -> None:
+        target = root / "templates" / "base.html"
+        target.parent.mkdir(exist_ok=True)
+        base = (builtin_templates() / "base.html").read_text(encoding="utf-8")
+        target.write_text(f"{{# local override {rng.randint(0, 999)} #}}\n{base}",
+                          encoding="utf-8")
+
+    def remove_template() -> None:
+        shutil.rmtree(root / "templates", ignore_errors=True)
+
+    def change_config() -> None:
+        (root / "annotarium.yaml").write_text(f"title: Archive {rng.randint(0, 999)}\n",
+                                              encoding="utf-8")
+
+    def change_event() -> None:
+        events = root / "content" / "events.yaml"
+        replace_in(events, "title: Talks resume", f"title: Talks resume ({rng.randint(0, 9)})")
+
+    def break_then_fix() -> None:
+        replace_in(root / "content" / "topics.yaml", "description: Negotiations.",
+                   "description: Negotiations and talks.")
+
+    return [change_note, add_note, delete_quote, change_actor, rename_actor, add_article,
+            delete_article, override_template, remove_template, change_config, change_event,
+            break_then_fix]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_incremental_equals_clean_after_random_edits(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    incremental = tmp_path / "incremental"
+    assert build_site(root, incremental).output is not None
+    steps = edits(root, rng)
+    for step in range(8):
+        edit = rng.choice(steps)
+        edit()
+        result = build_site(root, incremental)
+        clean = tmp_path / f"clean-{step}"
+        expected = build_site(root, clean, clean=True)
+        assert (result.output is None) == (expected.output is None), edit.__name__
+        if expected.output is None:
+            continue
+        assert tree(incremental) == tree(clean), f"step {step}: {edit.__name__}"
+        shutil.rmtree(clean)
+
+
+def test_no_change_does_nothing_and_an_edit_writes_little(sample_archive: Path,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_site(sample_archive, out)
+    assert first.written == first.files
+    again = build_site(sample_archive, out)
+    assert again.unchanged and again.check is None
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    edited = build_site(sample_archive, out)
+    assert edited.check is not None
+    assert 0 < edited.written < edited.files / 2
+    assert "paused for weeks" in (out / "articles" / "planet" / "index.html").read_text(
+        encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": 1}', b"\x00\xff" * 50,
+                                    b'{"format":1,"version":"0","settings":"","inputs":{},'
+                                    b'"pages":{}}'])
+def test_a_damaged_cache_is_ignored(sample_archive: Path, tmp_path: Path, damage: bytes) -> None:
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    clean = tree(out)
+    (out / cache.CACHE_FILE).write_bytes(damage)
+    result = build_site(sample_archive, out)
+    assert result.check is not None, "a damaged cache must not be trusted"
+    assert tree(out) == clean
+
+
+def test_a_cache_naming_missing_pages_is_ignored(sample_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    (out / "about" / "index.html").unlink()
+    result = build_site(sample_archive, out)
+    assert result.check is not None
+    assert (out / "about" / "index.html").is_file()
+
+
+def test_clean_ignores_the_cache(sample_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    result = build_site(sample_archive, out, clean=True)
+    assert result.written == result.files
