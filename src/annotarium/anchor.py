@@ -15,6 +15,7 @@ import bisect
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from annotarium.diagnostics import Diagnostics, Location
@@ -235,7 +236,6 @@ def _alias_mentions(
                     names[key] = (kind, entity_id)
     if not names:
         return [], set()
-    pattern = _names_pattern(tuple(sorted(names, key=lambda n: (-len(n), n))))
     # An automatic mention is dropped inside an explicit entity mention (which covers its
     # words) and where it would cross any explicit span (marks nest but do not cross).
     covering = sorted((s.start, s.end) for s in explicit if isinstance(s.annotation, Mention))
@@ -247,10 +247,11 @@ def _alias_mentions(
     spans: list[Span] = []
     found: set[tuple[str, str, str]] = set()
     counters: defaultdict[str, int] = defaultdict(int)
-    for match in pattern.finditer(text.text):
-        kind, entity_id = names[match.group()]
-        start, end = text.span_to_original(match.start(), match.end())
-        found.add((kind, entity_id, match.group()))
+    for match_start, match_end in find_names(text.text, names):
+        name = text.text[match_start:match_end]
+        kind, entity_id = names[name]
+        start, end = text.span_to_original(match_start, match_end)
+        found.add((kind, entity_id, name))
         # only spans starting within `longest` characters before the match can touch it
         lo = bisect.bisect_left(covering_starts, start - longest_cover)
         hi = bisect.bisect_right(covering_starts, start)
@@ -266,7 +267,7 @@ def _alias_mentions(
         counters[entity_id] += 1
         mention = Mention(
             f"{kind}-{entity_id}-{counters[entity_id]}"[:80],
-            Selector(match.group()),
+            Selector(name),
             Location(article.annotation_path),
             entity=kind,
             ref=entity_id,
@@ -276,10 +277,55 @@ def _alias_mentions(
     return spans, found
 
 
+_WORD = re.compile(r"\w+")
+
+
+def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the names occur as whole words: leftmost first, the longest name at each
+    place, never overlapping (what one regex of the names, longest first, would find).
+
+    Names are looked up by their first word at each word of the text, which costs a
+    dictionary lookup per word instead of compiling a regex for every set of names.
+    """
+    by_first_word: dict[str, list[str]] = defaultdict(list)
+    other: list[str] = []  # names that do not start with a word character
+    for name in names:
+        first = _WORD.match(name)
+        if first:
+            by_first_word[first.group()].append(name)
+        else:
+            other.append(name)
+    for candidates in by_first_word.values():
+        candidates.sort(key=lambda n: (-len(n), n))
+    found: list[tuple[int, int]] = []
+    length = len(text)
+    for word in _WORD.finditer(text):
+        candidates = by_first_word.get(word.group())
+        if not candidates:
+            continue
+        position = word.start()
+        for name in candidates:
+            end = position + len(name)
+            if text.startswith(name, position) and (
+                    end == length or not (text[end].isalnum() or text[end] == "_")):
+                found.append((position, end))
+                break
+    if other:
+        pattern = _names_pattern(tuple(sorted(other, key=lambda n: (-len(n), n))))
+        found.extend(m.span() for m in pattern.finditer(text))
+        found.sort(key=lambda item: (item[0], -item[1]))
+    result: list[tuple[int, int]] = []
+    last_end = -1
+    for start, end in found:
+        if start >= last_end:
+            result.append((start, end))
+            last_end = end
+    return result
+
+
 @functools.lru_cache(maxsize=256)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for all names, longest first, as whole words; shared by articles that
-    list the same entities."""
+    """One regex for names, longest first, as whole words."""
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
 
 

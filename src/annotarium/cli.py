@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from annotarium import __version__
@@ -198,7 +199,9 @@ def _run_build(args: argparse.Namespace) -> int:
     if source is None:
         return EXIT_USAGE
     try:
-        result = build_site(source, args.output, base_url=args.base_url, clean=args.clean)
+        with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+            result = build_site(source, args.output, base_url=args.base_url, clean=args.clean,
+                                progress=progress)
     except OutputError as exc:
         print(f"annotarium: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -226,6 +229,33 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_build_summary(result)
     return EXIT_OK
+
+
+class _Progress:
+    """Shows the stage a build is in, once it has taken more than a second, on one
+    terminal line that the summary then replaces. Silent when output is piped."""
+
+    DELAY = 1.0
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled and time.monotonic() - self.started >= self.DELAY:
+            elapsed = time.monotonic() - self.started
+            sys.stderr.write(f"\r\033[K  {stage}… ({elapsed:.1f} s)")
+            sys.stderr.flush()
+            self.shown = True
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _print_build_summary(result: object) -> None:

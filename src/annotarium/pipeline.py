@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,8 +58,17 @@ class BuildResult:
         return self.check is None and self.output is not None
 
 
-def check_archive(source: Path) -> CheckResult:
-    """Load, anchor and link the archive at ``source``; write nothing."""
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """The default progress report: none."""
+
+
+def check_archive(source: Path, progress: Progress = _quiet) -> CheckResult:
+    """Load, anchor and link the archive at ``source``; write nothing.
+
+    ``progress`` is told the name of each stage as it starts (for long builds)."""
     from annotarium.anchor import anchor
     from annotarium.diagnostics import Diagnostics
     from annotarium.link import link
@@ -66,8 +76,11 @@ def check_archive(source: Path) -> CheckResult:
 
     started = time.perf_counter()
     diags = Diagnostics()
+    progress("loading")
     archive = load(source, diags)
+    progress(f"anchoring {len(archive.articles)} articles")
     anchored = anchor(archive, diags)
+    progress("linking")
     linked = link(anchored)
     return CheckResult(diags, linked, time.perf_counter() - started)
 
@@ -78,6 +91,7 @@ def build_site(
     base_url: str | None = None,
     live_reload_script: str | None = None,
     clean: bool = False,
+    progress: Progress = _quiet,
 ) -> BuildResult:
     """Check the archive, then render and write the site; write nothing if it has errors.
 
@@ -105,17 +119,17 @@ def build_site(
     if previous is not None and cache.same_inputs(previous.inputs, inputs):
         return BuildResult(None, output, seconds=time.perf_counter() - started)
     return _build(source, output, base_url, live_reload_script, settings, inputs,
-                  previous.pages if previous else {}, started)
+                  previous.pages if previous else {}, started, progress)
 
 
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
-           started: float) -> BuildResult:
+           started: float, progress: Progress) -> BuildResult:
     from annotarium import cache
     from annotarium.render import RenderOptions, render_site
     from annotarium.write import write_site
 
-    checked = check_archive(source)
+    checked = check_archive(source, progress)
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
     linked = checked.linked
@@ -141,12 +155,14 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         salt=salt,
     )
     rendering = time.perf_counter()
+    progress("rendering")
     pages = render_site(linked, options)
     record = cache.BuildCache(__version__, settings, inputs,
                               {p.path: p.digest for p in pages if p.digest})
     writing = time.perf_counter()
     files = [(p.path, p.content) for p in pages]
     files.append((cache.CACHE_FILE, record.to_json()))
+    progress(f"writing {len(files)} files")
     written = write_site(files, output)
     done = time.perf_counter()
     return BuildResult(

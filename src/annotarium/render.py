@@ -19,9 +19,13 @@ clock, no randomness, every collection sorted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import multiprocessing
+import os
 import pickle
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -105,6 +109,39 @@ class RenderOptions:
     # templates, settings). None: render every page and compute no digests.
     previous_digests: Mapping[str, str] | None = None
     salt: str = ""
+
+
+PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
+_JOBS: list[Callable[[], Page]] = []  # what forked workers render, inherited from the parent
+
+
+def run_jobs(jobs: list[Callable[[], Page]]) -> list[Page]:
+    """Run page jobs, in worker processes when the site is large and the machine has
+    cores to spare; the pages come back in the jobs' order either way.
+
+    Workers are forked so that they share the parent's linked archive and compiled
+    templates without copying them. Forking is skipped where it is not safe or not
+    available: with other threads running (as under ``annotarium serve``) or on
+    platforms without fork.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if (len(jobs) < PARALLEL_MIN_PAGES or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [job() for job in jobs]
+    global _JOBS
+    _JOBS = jobs
+    chunk = max(8, len(jobs) // (workers * 8))  # small chunks balance the load
+    starts = list(range(0, len(jobs), chunk))
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(functools.partial(_run_chunk, size=chunk), starts)
+    finally:
+        _JOBS = []
+    return [page for part in parts for page in part]
+
+
+def _run_chunk(start: int, size: int) -> list[Page]:
+    return [job() for job in _JOBS[start:start + size]]
 
 
 def view_digest(salt: str, template: str, meta: PageMeta, urls: Urls | None,
@@ -305,21 +342,24 @@ class _SiteRenderer:
 
     # --- pages ---
 
-    def pages(self) -> list[Page]:
-        pages: list[Page] = []
-        pages.append(self.home_page())
-        pages.extend(self.article_page(article) for article in self.articles)
-        pages.append(self.actors_page())
-        pages.extend(self.actor_page(actor) for _, actor in sorted(self.archive.actors.items()))
+    def page_jobs(self) -> list[Callable[[], Page]]:
+        """One job per HTML page, in the site's order; each makes its page alone."""
+        jobs: list[Callable[[], Page]] = [self.home_page]
+        jobs.extend(functools.partial(self.article_page, a) for a in self.articles)
+        jobs.append(self.actors_page)
+        jobs.extend(functools.partial(self.actor_page, actor)
+                    for _, actor in sorted(self.archive.actors.items()))
         for kind in ("place", "topic"):
-            pages.append(self.entities_page(kind))
+            jobs.append(functools.partial(self.entities_page, kind))
             registry: Mapping[str, Any] = (self.archive.places if kind == "place"
                                            else self.archive.topics)
-            pages.extend(self.entity_page(kind, ident) for ident in sorted(registry))
-        pages.append(self.timeline_page())
-        pages.append(self.quotes_page())
-        pages.append(self.about_page())
-        pages.append(self.not_found_page())
+            jobs.extend(functools.partial(self.entity_page, kind, ident)
+                        for ident in sorted(registry))
+        jobs.extend((self.timeline_page, self.quotes_page, self.about_page, self.not_found_page))
+        return jobs
+
+    def pages(self) -> list[Page]:
+        pages = run_jobs(self.page_jobs())
         html_paths = [p.path for p in pages if p.kind != "404"]
         pages.extend(self.static_pages())
         if self.base_url:

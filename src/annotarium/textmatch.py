@@ -12,29 +12,26 @@ from __future__ import annotations
 import bisect
 import re
 
-_QUOTES = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-        "`": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "‟": '"',
-        "″": '"',
-        "«": '"',
-        "»": '"',
-    }
+_QUOTE_PAIRS = (
+    ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"), ("′", "'"), ("`", "'"),
+    ("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("″", '"'), ("«", '"'), ("»", '"'),
 )
 _SPACE_RUN = re.compile(r"\s+")
+_NEEDS_NORMALIZING = re.compile(r"\s{2,}|[^\S ]")  # a single plain space is already normal
+
+
+def straighten_quotes(text: str) -> str:
+    """Curly and other quotation marks as straight ones, one character for one, so that
+    offsets do not move. (A few str.replace calls beat str.translate with a table.)"""
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def normalize(text: str) -> str:
     """Straighten quotes and collapse whitespace, as both sides of a match are."""
-    return _SPACE_RUN.sub(" ", text.translate(_QUOTES))
+    return _SPACE_RUN.sub(" ", straighten_quotes(text))
 
 
 class NormalizedText:
@@ -42,16 +39,14 @@ class NormalizedText:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        translated = original.translate(_QUOTES)  # one character for one: offsets unchanged
+        translated = straighten_quotes(original)
         pieces: list[str] = []
         # breakpoints: at normalised offset norm_starts[i], the original offset is orig_starts[i]
         self._norm_starts: list[int] = [0]
         self._orig_starts: list[int] = [0]
         last = 0
         norm_length = 0
-        for match in _SPACE_RUN.finditer(translated):
-            if match.end() - match.start() == 1 and match.group() == " ":
-                continue  # a single plain space needs no breakpoint
+        for match in _NEEDS_NORMALIZING.finditer(translated):
             pieces.append(translated[last : match.start()])
             norm_length += match.start() - last
             pieces.append(" ")
