@@ -20,11 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import multiprocessing
-import os
-import pickle
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -86,6 +81,7 @@ from annotarium.render_context import (
     pretty_path,
     wikidata_url,
 )
+from annotarium.render_jobs import run_jobs, view_digest
 
 
 @dataclass(frozen=True)
@@ -109,47 +105,6 @@ class RenderOptions:
     # templates, settings). None: render every page and compute no digests.
     previous_digests: Mapping[str, str] | None = None
     salt: str = ""
-
-
-PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
-_JOBS: list[Callable[[], Page]] = []  # what forked workers render, inherited from the parent
-
-
-def run_jobs(jobs: list[Callable[[], Page]]) -> list[Page]:
-    """Run page jobs, in worker processes when the site is large and the machine has
-    cores to spare; the pages come back in the jobs' order either way.
-
-    Workers are forked so that they share the parent's linked archive and compiled
-    templates without copying them. Forking is skipped where it is not safe or not
-    available: with other threads running (as under ``annotarium serve``) or on
-    platforms without fork.
-    """
-    workers = min(os.cpu_count() or 1, 8)
-    if (len(jobs) < PARALLEL_MIN_PAGES or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return [job() for job in jobs]
-    global _JOBS
-    _JOBS = jobs
-    chunk = max(8, len(jobs) // (workers * 8))  # small chunks balance the load
-    starts = list(range(0, len(jobs), chunk))
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(functools.partial(_run_chunk, size=chunk), starts)
-    finally:
-        _JOBS = []
-    return [page for part in parts for page in part]
-
-
-def _run_chunk(start: int, size: int) -> list[Page]:
-    return [job() for job in _JOBS[start:start + size]]
-
-
-def view_digest(salt: str, template: str, meta: PageMeta, urls: Urls | None,
-                views: dict[str, Any]) -> str:
-    """A digest of everything a page is rendered from. Views are frozen dataclasses of
-    strings, numbers and tuples, so their pickle is the same bytes for the same values."""
-    payload = pickle.dumps((template, meta, urls, sorted(views.items())), protocol=5)
-    return hashlib.blake2b(salt.encode() + payload, digest_size=16).hexdigest()
 
 
 def builtin_template_dir() -> Path:
