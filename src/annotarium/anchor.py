@@ -43,7 +43,7 @@ def anchor(archive: Archive, diags: Diagnostics) -> AnchoredArchive:
         spans, found = anchor_article(article, archive, diags)
         used_names |= found
         articles.append(AnchoredArticle(article, tuple(spans)))
-    _warn_unused_names(archive, used_names, diags)
+    warn_unused_names(archive, used_names, diags)
     return AnchoredArchive(archive, tuple(articles))
 
 
@@ -336,7 +336,7 @@ def _crosses(start: int, end: int, other_start: int, other_end: int) -> bool:
             and not (start <= other_start and other_end <= end))
 
 
-def _warn_unused_names(
+def warn_unused_names(
     archive: Archive, found: set[tuple[str, str, str]], diags: Diagnostics
 ) -> None:
     """An alias that matches nothing in any article listing its entity is probably a typo."""

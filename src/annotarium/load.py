@@ -9,11 +9,12 @@ error and the rest of the archive is still checked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotarium import schema
 from annotarium.diagnostics import Diagnostics
-from annotarium.load_articles import Registries, load_articles
+from annotarium.load_articles import Registries, article_files, load_article
 from annotarium.load_references import check_references, warn_unreferenced
 from annotarium.load_registries import (
     CONFIG_FILE,
@@ -25,7 +26,7 @@ from annotarium.load_registries import (
     make_place,
     make_topic,
 )
-from annotarium.model import Archive
+from annotarium.model import Archive, Article, Event, SiteConfig
 
 REGISTRIES = ("actors", "places", "topics", "events")
 
@@ -39,8 +40,26 @@ def archive_paths(root: Path) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-def load(root: Path, diags: Diagnostics) -> Archive:
-    """Read and validate the archive at ``root``."""
+@dataclass(frozen=True)
+class Foundation:
+    """What every article needs before it can be read: the config and the registries."""
+
+    root: Path
+    config: SiteConfig
+    registries: Registries
+    events: dict[str, Event]
+
+    def archive(self, articles: tuple[Article, ...] = ()) -> Archive:
+        """An archive of these registries and the given articles."""
+        root = self.root
+        return Archive(root, self.config, self.registries.actors, self.registries.places,
+                       self.registries.topics, self.events, articles,
+                       template_dirs=((root / "templates",) if (root / "templates").is_dir()
+                                      else ()))
+
+
+def load_foundation(root: Path, diags: Diagnostics) -> Foundation:
+    """Read ``annotarium.yaml`` and the four registries."""
     root = root.resolve()
     config = load_config(root, diags)
     broken = Broken()
@@ -48,17 +67,22 @@ def load(root: Path, diags: Diagnostics) -> Archive:
     places = load_registry(root, "places", schema.PLACE, make_place, diags, broken)
     topics = load_registry(root, "topics", schema.TOPIC, make_topic, diags, broken)
     events = load_registry(root, "events", schema.EVENT, make_event, diags, broken)
-    articles = load_articles(root, Registries(actors, places, topics, broken), diags)
-    archive = Archive(
-        root,
-        config,
-        actors,
-        places,
-        topics,
-        events,
-        tuple(articles),
-        template_dirs=((root / "templates",) if (root / "templates").is_dir() else ()),
-    )
-    check_references(archive, diags, broken)
+    return Foundation(root, config, Registries(actors, places, topics, broken), events)
+
+
+def finish(foundation: Foundation, articles: list[Article], diags: Diagnostics) -> Archive:
+    """The archive of the loaded articles, with the checks that span files done."""
+    archive = foundation.archive(tuple(articles))
+    check_references(archive, diags, foundation.registries.broken)
     warn_unreferenced(archive, diags)
     return archive
+
+
+def load(root: Path, diags: Diagnostics) -> Archive:
+    """Read and validate the archive at ``root``."""
+    foundation = load_foundation(root, diags)
+    articles = [
+        article for path, slug in article_files(foundation.root, diags)
+        if (article := load_article(foundation.root, path, slug, foundation.registries, diags))
+    ]
+    return finish(foundation, articles, diags)

@@ -44,11 +44,12 @@ class Registries:
     broken: Broken
 
 
-def load_articles(root: Path, registries: Registries, diags: Diagnostics) -> list[Article]:
+def article_files(root: Path, diags: Diagnostics) -> list[tuple[Path, str]]:
+    """The annotation files in ``content/articles/`` and their slugs, in order."""
     folder = root / "content" / "articles"
     if not folder.is_dir():
         return []
-    articles = []
+    files = []
     for path in sorted(folder.iterdir()):
         if path.suffix == ".yml":
             diags.error(
@@ -70,15 +71,14 @@ def load_articles(root: Path, registries: Registries, diags: Diagnostics) -> lis
                 code="bad-id",
             )
             continue
-        article = _load_article(root, path, slug, registries, diags)
-        if article is not None:
-            articles.append(article)
-    return articles
+        files.append((path, slug))
+    return files
 
 
-def _load_article(
+def load_article(
     root: Path, path: Path, slug: str, registries: Registries, diags: Diagnostics
 ) -> Article | None:
+    """Read one annotation file and the text it names into an Article (None: unusable)."""
     value = read_yaml(path, root, diags)
     if value is UNREADABLE:
         return None

@@ -7,6 +7,7 @@ this one only passes values from one to the next and times them.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,9 +21,10 @@ from annotarium.resources import builtin_templates
 # The stages are imported where they are used: a build whose inputs did not change
 # is answered from the cache before any of them (or Jinja, or markdown-it) is loaded.
 if TYPE_CHECKING:
-    from annotarium.diagnostics import Diagnostics
+    from annotarium.diagnostics import Diagnostic, Diagnostics
     from annotarium.link import LinkedArchive
-    from annotarium.model import AnchoredArchive
+    from annotarium.load import Foundation
+    from annotarium.model import AnchoredArchive, Archive, Article, Span
 
 
 @dataclass(frozen=True)
@@ -65,24 +67,59 @@ def _quiet(stage: str) -> None:
     """The default progress report: none."""
 
 
+PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
+
+
 def check_archive(source: Path, progress: Progress = _quiet) -> CheckResult:
     """Load, anchor and link the archive at ``source``; write nothing.
 
-    ``progress`` is told the name of each stage as it starts (for long builds)."""
-    from annotarium.anchor import anchor
+    ``progress`` is told the name of each stage as it starts (for long builds).
+    Articles are loaded and anchored one by one, in worker processes for large
+    archives; the checks that span files run once all are in."""
+    from annotarium.anchor import warn_unused_names
     from annotarium.diagnostics import Diagnostics
     from annotarium.link import link
-    from annotarium.load import load
+    from annotarium.load import finish, load_foundation
+    from annotarium.load_articles import article_files
+    from annotarium.model import AnchoredArchive, AnchoredArticle
+    from annotarium.parallel import fork_map
 
     started = time.perf_counter()
     diags = Diagnostics()
     progress("loading")
-    archive = load(source, diags)
-    progress(f"anchoring {len(archive.articles)} articles")
-    anchored = anchor(archive, diags)
+    foundation = load_foundation(source, diags)
+    files = article_files(foundation.root, diags)
+    progress(f"loading and anchoring {len(files)} articles")
+    job = functools.partial(_load_and_anchor, foundation, foundation.archive())
+    articles, anchored, used_names = [], [], set()
+    for article, spans, found, problems in fork_map(job, files, PARALLEL_MIN_ARTICLES):
+        diags.extend(problems)
+        if article is not None:
+            articles.append(article)
+            anchored.append(AnchoredArticle(article, spans))
+            used_names |= found
+    archive = finish(foundation, articles, diags)
+    warn_unused_names(archive, used_names, diags)
     progress("linking")
-    linked = link(anchored)
+    linked = link(AnchoredArchive(archive, tuple(anchored)))
     return CheckResult(diags, linked, time.perf_counter() - started)
+
+
+def _load_and_anchor(foundation: Foundation, registries: Archive, file: tuple[Path, str]
+                     ) -> tuple[Article | None, tuple[Span, ...], set[tuple[str, str, str]],
+                                list[Diagnostic]]:
+    """Load one article and anchor it: the unit of work that can run in a worker."""
+    from annotarium.anchor import anchor_article
+    from annotarium.diagnostics import Diagnostics
+    from annotarium.load_articles import load_article
+
+    diags = Diagnostics()
+    path, slug = file
+    article = load_article(foundation.root, path, slug, foundation.registries, diags)
+    if article is None:
+        return None, (), set(), diags.items
+    spans, found = anchor_article(article, registries, diags)
+    return article, tuple(spans), found, diags.items
 
 
 def build_site(
