@@ -715,3 +715,22 @@ def test_notes_make_runs_that_stop_at_containers():
     item = tree.find("div", class_="article-body prose").find("ul").find("li")
     assert item.text == "Third, in a list." and item.parent.tag == "ul"  # type: ignore[union-attr]
     assert item.parent.parent is not run  # type: ignore[union-attr]
+
+
+def test_quotes_page_caps_groups_in_a_large_archive(monkeypatch):
+    """Past QUOTES_INDEX_FULL quotes, each group shows its first quotes and links on."""
+    import annotarium.render as render_module
+
+    full = render(base_url="")
+    monkeypatch.setattr(render_module, "QUOTES_INDEX_FULL", 0)
+    monkeypatch.setattr(render_module, "QUOTES_PER_GROUP", 0)
+    capped = render(base_url="")
+    quotes_full = parse(full["quotes/index.html"].content)
+    quotes_capped = parse(capped["quotes/index.html"].content)
+    shown_full = [n for n in quotes_full.iter() if n.attrs.get("data-annotation") == "quote"
+                  or "quote-card" in n.attrs.get("class", "")]
+    shown_capped = [n for n in quotes_capped.iter() if n.attrs.get("data-annotation") == "quote"
+                    or "quote-card" in n.attrs.get("class", "")]
+    assert len(shown_capped) < len(shown_full)
+    more = [n for n in quotes_capped.iter() if "more" in n.attrs.get("class", "").split()]
+    assert more, "a capped group links to the page with all its quotes"

@@ -179,6 +179,8 @@ COMPLETENESS_NOTICES = {
 }
 PASSAGES_PER_ARTICLE = 3  # on entity pages, per article; the rest are counted
 RELATED_ACTORS = 12
+QUOTES_INDEX_FULL = 1000  # up to this many quotes, the quotes page lists every one
+QUOTES_PER_GROUP = 5  # beyond it, each speaker's and article's first quotes, and a link
 
 NAV: tuple[tuple[str, str], ...] = (
     ("Articles", "index.html"), ("Timeline", "timeline/index.html"),
@@ -590,17 +592,22 @@ class _SiteRenderer:
 
     def quotes_page(self) -> Page:
         root = "../"
+        total = sum(len(v) for v in self.linked.quotes_by_speaker.values())
+        # Every quote is listed while the page stays readable; in a large archive each
+        # group shows its first quotes and links to the speaker's or article's page,
+        # which has them all.
+        cap = None if total <= QUOTES_INDEX_FULL else QUOTES_PER_GROUP
         by_speaker = []
         for speaker, passages in sorted(self.linked.quotes_by_speaker.items(),
                                         key=lambda i: (self.actor_ref(i[0]).name.lower(), i[0])):
-            views = tuple(self.quote_view(p, root) for p in sorted(passages,
-                                                                   key=self.passage_order))
-            views = tuple(v for v in views if v.kind != "term")
-            if views:
+            said = [p for p in sorted(passages, key=self.passage_order)
+                    if getattr(p.span.annotation, "quote_kind", "") != "term"]
+            if said:
                 ref = self.actor_ref(speaker)
+                views = tuple(self.quote_view(p, root) for p in said[:cap])
                 by_speaker.append(QuoteGroup(ref.name, ref.path, f"speaker-{speaker}", views,
                                              ACTOR_KIND_SINGULAR.get(self._actor_kind(speaker),
-                                                                     "")))
+                                                                     ""), len(said)))
         by_article, terms = [], []
         quote_count = term_count = 0
         for article in self.articles:
@@ -608,17 +615,18 @@ class _SiteRenderer:
             for span in article.spans:
                 annotation = span.annotation
                 if isinstance(annotation, Quote):
-                    view = self.quote_view(passage(article, span), root)
-                    (words if annotation.quote_kind == "term" else quotes).append(view)
+                    (words if annotation.quote_kind == "term" else quotes).append(span)
             ref = self.article_refs[article.slug]
             if quotes:
                 quote_count += len(quotes)
+                views = tuple(self.quote_view(passage(article, s), root) for s in quotes[:cap])
                 by_article.append(QuoteGroup(ref.title, ref.path, f"article-{article.slug}",
-                                             tuple(quotes), ref.publication or ""))
+                                             views, ref.publication or "", len(quotes)))
             if words:
                 term_count += len(words)
+                views = tuple(self.quote_view(passage(article, s), root) for s in words[:cap])
                 terms.append(QuoteGroup(ref.title, ref.path, f"terms-{article.slug}",
-                                        tuple(words), ref.publication or ""))
+                                        views, ref.publication or "", len(words)))
         meta = PageMeta("quotes", "quotes/index.html", "Quotes",
                         f"Every quotation in the archive ({quote_count}), by speaker and by "
                         "article.")

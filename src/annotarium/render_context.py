@@ -377,8 +377,14 @@ class QuoteGroup:
     heading: str
     path: str  # the speaker's or article's page
     anchor: str  # the group's id on the quotes page
-    quotes: tuple[QuoteView, ...]
+    quotes: tuple[QuoteView, ...]  # the ones shown: all of them, unless the archive is large
     detail: str = ""
+    total: int = 0  # how many there are in all; more than shown means "see the page at path"
+
+    @property
+    def more(self) -> int:
+        """How many quotes of the group are not shown here (they are at ``path``)."""
+        return max(0, self.total - len(self.quotes))
 
 
 @dataclass(frozen=True)
