@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -33,19 +33,26 @@ def workers_for(count: int, minimum: int) -> int:
 
 def fork_map(function: Callable[[T], R], items: Sequence[T], minimum: int) -> list[R]:
     """``[function(item) for item in items]``, in worker processes for large inputs."""
+    return list(fork_imap(function, items, minimum))
+
+
+def fork_imap(function: Callable[[T], R], items: Sequence[T], minimum: int) -> Iterator[R]:
+    """Like :func:`fork_map`, but yields results in order as they arrive, so that a caller
+    can write each one out without holding them all."""
     workers = workers_for(len(items), minimum)
     if workers == 1:
-        return [function(item) for item in items]
+        yield from (function(item) for item in items)
+        return
     global _WORK
     _WORK = (function, items)
     chunk = max(4, len(items) // (workers * 8))  # small chunks balance uneven items
+    bounds = [(start, chunk) for start in range(0, len(items), chunk)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_chunk, [(start, chunk) for start in range(0, len(items),
-                                                                               chunk)])
+            for part in pool.imap(_run_chunk, bounds):
+                yield from part
     finally:
         _WORK = None
-    return [result for part in parts for result in part]
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -163,7 +163,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress) -> BuildResult:
     from annotarium import cache
-    from annotarium.render import RenderOptions, render_site
+    from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
     checked = check_archive(source, progress)
@@ -192,28 +192,34 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         salt=salt,
     )
     rendering = time.perf_counter()
-    progress("rendering")
-    pages = render_site(linked, options)
-    record = cache.BuildCache(__version__, settings, inputs,
-                              {p.path: p.digest for p in pages if p.digest})
-    writing = time.perf_counter()
-    files = [(p.path, p.content) for p in pages]
-    files.append((cache.CACHE_FILE, record.to_json()))
-    progress(f"writing {len(files)} files")
-    written = write_site(files, output)
+    progress("rendering and writing")
+    kinds: Counter[str] = Counter()
+    digests: dict[str, str] = {}
+
+    def files() -> Iterator[tuple[str, bytes | None]]:
+        # Pages are written as they are rendered, so a large site is never all in memory;
+        # the cache, which lists every page's digest, comes last.
+        for page in iter_pages(linked, options):
+            kinds[page.kind] += 1
+            if page.digest:
+                digests[page.path] = page.digest
+            yield page.path, page.content
+        record = cache.BuildCache(__version__, settings, inputs, digests)
+        yield cache.CACHE_FILE, record.to_json()
+
+    written = write_site(files(), output)
     done = time.perf_counter()
     return BuildResult(
         check=checked,
         output=output,
-        pages=Counter(p.kind for p in pages),
+        pages=kinds,
         files=written.files,
         bytes=written.bytes,
         written=written.written,
         seconds=done - started,
         stage_seconds={
             "check": checked.seconds,
-            "render": writing - rendering,
-            "write": done - writing,
+            "render and write": done - rendering,  # one stream: each page written when made
         },
     )
 

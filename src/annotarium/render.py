@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -144,8 +144,12 @@ def _plural(number: int, singular: str, plural: str | None = None) -> str:
 
 def render_site(linked: LinkedArchive, options: RenderOptions) -> list[Page]:
     """Every page of the site, sorted by path."""
-    pages = _SiteRenderer(linked, options).pages()
-    return sorted(pages, key=lambda page: page.path)
+    return sorted(iter_pages(linked, options), key=lambda page: page.path)
+
+
+def iter_pages(linked: LinkedArchive, options: RenderOptions) -> Iterator[Page]:
+    """Every page of the site as it is made, in a fixed order (for writing as they come)."""
+    return _SiteRenderer(linked, options).pages()
 
 
 # --- constants -------------------------------------------------------------------------
@@ -315,14 +319,16 @@ class _SiteRenderer:
         jobs.extend((self.timeline_page, self.quotes_page, self.about_page, self.not_found_page))
         return jobs
 
-    def pages(self) -> list[Page]:
-        pages = run_jobs(self.page_jobs())
-        html_paths = [p.path for p in pages if p.kind != "404"]
-        pages.extend(self.static_pages())
+    def pages(self) -> Iterator[Page]:
+        html_paths = []
+        for page in run_jobs(self.page_jobs()):
+            if page.kind != "404":
+                html_paths.append(page.path)
+            yield page
+        yield from self.static_pages()
         if self.base_url:
-            pages.append(Page("sitemap.xml", self.sitemap(html_paths), "sitemap"))
-            pages.append(Page("feed.xml", self.feed(), "feed"))
-        return pages
+            yield Page("sitemap.xml", self.sitemap(html_paths), "sitemap")
+            yield Page("feed.xml", self.feed(), "feed")
 
     def site_context(self, path: str, urls: Urls | None = None) -> SiteContext:
         section = path.split("/", 1)[0] + "/" if "/" in path else path

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from annotarium.parallel import fork_map
+from annotarium.parallel import fork_imap
 
 if TYPE_CHECKING:
     from annotarium.render import Page
@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
 
 
-def run_jobs(jobs: list[Callable[[], Page]]) -> list[Page]:
-    """Run page jobs, in forked workers for large sites; pages come back in order."""
-    return fork_map(_call, jobs, PARALLEL_MIN_PAGES)
+def run_jobs(jobs: list[Callable[[], Page]]) -> Iterator[Page]:
+    """Run page jobs, in forked workers for large sites; pages come out in order, as they
+    are made, so that the writer can store each without all being held in memory."""
+    return fork_imap(_call, jobs, PARALLEL_MIN_PAGES)
 
 
 def _call(job: Callable[[], Page]) -> Page:
