@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import write_archive
-
 from annotarium.diagnostics import Diagnostics
 from annotarium.load import load
 from annotarium.model import DateRef, Mention, Note, Quote
+from conftest import write_archive
 
 FILES = {
     "annotarium.yaml": """
