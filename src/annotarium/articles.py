@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 
@@ -20,6 +20,10 @@ from annotarium.model import ArticleText, Block, InlineMark, Masthead
 _CREDIT = re.compile(r"\((?P<credit>[^()\n]{2,120})\)\s*$")
 _GLUED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2,})")  # "PostDemocracy" -> "Post|Democracy"
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
+
+
+Piece = tuple[str, str, int, str, tuple[InlineMark, ...], str, str]
+"""A block before offsets are known: kind, text, source line, tag, marks, before, after."""
 
 
 @dataclass(frozen=True)
@@ -98,14 +102,14 @@ def parse_text_export(source: str, layout: ExportLayout = ExportLayout()) -> Art
         while index < len(blocks) and blocks[index].line <= masthead_lines:
             index += 1
 
-    pieces: list[tuple[str, str, int]] = []  # (kind, text, line)
+    pieces: list[Piece] = []
     has_headline = layout.headline
     if has_headline is None:
         has_headline = (
             index < len(blocks) and _looks_like_line(blocks[index]) and (len(blocks) - index >= 2)
         )
     if has_headline and index < len(blocks):
-        pieces.append(("title", blocks[index].text, blocks[index].line))
+        pieces.append(("title", blocks[index].text, blocks[index].line, "h1", (), "", ""))
         index += 1
 
     credit: str | None = None
@@ -122,33 +126,25 @@ def parse_text_export(source: str, layout: ExportLayout = ExportLayout()) -> Art
             )
         if is_caption:
             credit = match["credit"].strip() if match else None
-            pieces.append(("caption", candidate.text, candidate.line))
+            pieces.append(("caption", candidate.text, candidate.line, "p", (), "", ""))
             index += 1
 
-    pieces.extend(("paragraph", block.text, block.line) for block in blocks[index:])
-    return _assemble(pieces, masthead, credit)
+    pieces.extend(("paragraph", block.text, block.line, "p", (), "", "")
+                  for block in blocks[index:])
+    return _assemble(pieces, masthead, credit, "text")
 
 
-def _assemble(
-    pieces: list[tuple[str, str, int]], masthead: Masthead | None, credit: str | None
-) -> ArticleText:
+def _assemble(pieces: list[Piece], masthead: Masthead | None, credit: str | None,
+              source_format: Literal["text", "markdown"]) -> ArticleText:
+    """Lay the blocks end to end, separated by blank lines, and note each one's offsets."""
     blocks: list[Block] = []
     offset = 0
-    for kind, text, line in pieces:
-        blocks.append(
-            Block(
-                kind=kind,
-                start=offset,
-                end=offset + len(text),
-                text=text,  # type: ignore[arg-type]
-                tag="h1" if kind == "title" else "p",
-                source_line=line,
-            )
-        )
+    for kind, text, line, tag, marks, before, after in pieces:
+        blocks.append(Block(kind=kind, start=offset, end=offset + len(text), text=text,  # type: ignore[arg-type]
+                            tag=tag, marks=marks, before=before, after=after, source_line=line))
         offset += len(text) + 2
-    return ArticleText(
-        "\n\n".join(text for _, text, _ in pieces), tuple(blocks), masthead, credit, "text"
-    )
+    return ArticleText("\n\n".join(piece[1] for piece in pieces), tuple(blocks), masthead,
+                       credit, source_format)
 
 
 # --- Markdown ---------------------------------------------------------------------
@@ -173,7 +169,7 @@ _SAFE_HREF = re.compile(r"^(?:https?://|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$)
 def parse_markdown(body: str, title: str, first_line: int = 1) -> ArticleText:
     """Parse a Markdown body (front matter already removed) under a given title."""
     tokens = _md.parse(body.replace("\r\n", "\n"))
-    pieces: list[tuple[str, str, int, str, tuple[InlineMark, ...], str, str]] = []
+    pieces: list[Piece] = []
     pieces.append(("title", title, 0, "h1", (), "", ""))
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = 2 - min(levels) if levels else 0  # body headings start at h2 under the title's h1
@@ -206,24 +202,7 @@ def parse_markdown(body: str, title: str, first_line: int = 1) -> ArticleText:
             content = token.content.rstrip("\n")
             pieces.append(("paragraph", content, line, "pre", (), pending, ""))
             pending = ""
-    blocks: list[Block] = []
-    offset = 0
-    for kind, text, line, tag, marks, before, after in pieces:
-        blocks.append(
-            Block(
-                kind=kind,
-                start=offset,
-                end=offset + len(text),
-                text=text,  # type: ignore[arg-type]
-                tag=tag,
-                marks=marks,
-                before=before,
-                after=after,
-                source_line=line,
-            )
-        )
-        offset += len(text) + 2
-    return ArticleText("\n\n".join(p[1] for p in pieces), tuple(blocks), None, None, "markdown")
+    return _assemble(pieces, None, None, "markdown")
 
 
 def _inline_text(token: Any) -> tuple[str, tuple[InlineMark, ...]]:
