@@ -163,6 +163,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress) -> BuildResult:
     from annotarium import cache
+    from annotarium.export import export_files
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
@@ -195,15 +196,28 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     progress("rendering and writing")
     kinds: Counter[str] = Counter()
     digests: dict[str, str] = {}
+    exporting = [0.0]
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
-        # the cache, which lists every page's digest, comes last.
+        # then the data exports; the cache, which lists every file's digest, comes last.
         for page in iter_pages(linked, options):
             kinds[page.kind] += 1
             if page.digest:
                 digests[page.path] = page.digest
             yield page.path, page.content
+        progress("exporting data")
+        started_export = time.perf_counter()
+        exports = export_files(linked, options.base_url)
+        exporting[0] = time.perf_counter() - started_export
+        for export in exports:
+            # an export depends on the whole archive: it is made every time, and kept
+            # (not written again) when its bytes are those of the last build
+            kinds["data"] += 1
+            digest = cache.content_digest(export.content)
+            digests[export.path] = digest
+            yield export.path, None if previous_pages.get(export.path) == digest \
+                else export.content
         record = cache.BuildCache(__version__, settings, inputs, digests)
         yield cache.CACHE_FILE, record.to_json()
 
@@ -220,6 +234,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         stage_seconds={
             "check": checked.seconds,
             "render and write": done - rendering,  # one stream: each page written when made
+            "export": exporting[0],  # making the data/ files (part of "render and write")
         },
     )
 
