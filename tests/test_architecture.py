@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "src" / "annotarium"
-# export sits beside render: both read the linked archive, neither imports the other
+# export reads the linked archive like render; render only lists the exports' names
 ORDER = ["load", "anchor", "link", "export", "render", "write"]
 # modules that belong to a stage (helpers named after it) count as that stage
 STAGE_OF = {"render_article": "render", "render_context": "render", "markdown": "render"}

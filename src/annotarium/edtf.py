@@ -16,16 +16,39 @@ import re
 from annotarium.dates import DateSyntaxError, DateValue, parse_date
 
 _TO_CODE = {
-    "h1": "40", "h2": "41",
-    "q1": "33", "q2": "34", "q3": "35", "q4": "36",
-    "early": "37", "mid": "38", "late": "39",
-    "spring": "25", "summer": "26", "autumn": "27", "fall": "27", "winter": "28",
+    "h1": "40",
+    "h2": "41",
+    "q1": "33",
+    "q2": "34",
+    "q3": "35",
+    "q4": "36",
+    "early": "37",
+    "mid": "38",
+    "late": "39",
+    "spring": "25",
+    "summer": "26",
+    "autumn": "27",
+    "fall": "27",
+    "winter": "28",
 }
 _FROM_CODE = {
-    "40": "H1", "41": "H2", "33": "Q1", "34": "Q2", "35": "Q3", "36": "Q4",
-    "37": "early", "38": "mid", "39": "late",
-    "21": "spring", "22": "summer", "23": "autumn", "24": "winter",
-    "25": "spring", "26": "summer", "27": "autumn", "28": "winter",
+    "40": "H1",
+    "41": "H2",
+    "33": "Q1",
+    "34": "Q2",
+    "35": "Q3",
+    "36": "Q4",
+    "37": "early",
+    "38": "mid",
+    "39": "late",
+    "21": "spring",
+    "22": "summer",
+    "23": "autumn",
+    "24": "winter",
+    "25": "spring",
+    "26": "summer",
+    "27": "autumn",
+    "28": "winter",
 }
 _PART = re.compile(r"^(\d{4})-([A-Za-z][A-Za-z0-9]*)$")
 _CODE = re.compile(r"^(\d{4})-(\d{2})$")

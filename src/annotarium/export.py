@@ -29,16 +29,24 @@ CONTEXT_CHARS = 32  # prefix and suffix length, as in the Hypothesis client
 
 # (path, what it holds): the about page lists these, in this order.
 EXPORTS: tuple[tuple[str, str], ...] = (
-    ("data/archive.json", "the whole archive as one JSON document: articles and their text, "
-     "every annotation with its anchor, actors, places, topics and events, cross-referenced"),
+    (
+        "data/archive.json",
+        "the whole archive as one JSON document: articles and their text, "
+        "every annotation with its anchor, actors, places, topics and events, cross-referenced",
+    ),
     ("data/quotes.csv", "one row per quote, with speaker, kind and position"),
     ("data/mentions.csv", "one row per mention of an actor, place or topic"),
     ("data/actors.csv", "one row per actor, with counts of quotes, mentions and articles"),
     ("data/events.csv", "one row per event on the timeline, with its dates and precision"),
-    ("data/actors.graphml", "the actor network: who is mentioned with whom, in how many "
-     "articles (for Gephi and other graph tools)"),
-    ("data/annotations.jsonld", "every annotation as a W3C Web Annotation (an "
-     "AnnotationCollection), for annotation tools"),
+    (
+        "data/actors.graphml",
+        "the actor network: who is mentioned with whom, in how many "
+        "articles (for Gephi and other graph tools)",
+    ),
+    (
+        "data/annotations.jsonld",
+        "every annotation as a W3C Web Annotation (an AnnotationCollection), for annotation tools",
+    ),
     ("data/events.ics", "the dated events of the timeline as an iCalendar file"),
 )
 
@@ -84,8 +92,7 @@ def _json_bytes(value: Any) -> bytes:
 
 def page_of(kind: str, ident: str) -> str:
     """The page of an article, actor, place or topic, from the site root."""
-    folder = {"article": "articles", "actor": "actors", "place": "places",
-              "topic": "topics"}[kind]
+    folder = {"article": "articles", "actor": "actors", "place": "places", "topic": "topics"}[kind]
     return f"{folder}/{ident}/index.html"
 
 
@@ -101,9 +108,15 @@ def annotation_ref(slug: str, annotation_id: str) -> str:
 def date_data(date: DateValue | None) -> dict[str, Any] | None:
     if date is None:
         return None
-    return {"value": date.raw, "iso": to_edtf(date), "start": date.start.isoformat(),
-            "end": date.end.isoformat(), "precision": date.precision,
-            "approximate": date.approximate, "label": date.label}
+    return {
+        "value": date.raw,
+        "iso": to_edtf(date),
+        "start": date.start.isoformat(),
+        "end": date.end.isoformat(),
+        "precision": date.precision,
+        "approximate": date.approximate,
+        "label": date.label,
+    }
 
 
 def archive_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
@@ -127,53 +140,88 @@ def archive_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
 
     actors = []
     for actor_id, actor in sorted(archive.actors.items()):
-        actors.append({
-            "id": actor_id, "name": actor.name, "kind": actor.kind,
-            "description": actor.description, "source": actor.source,
-            "aliases": list(actor.aliases),
-            "affiliations": [{"actor": a.actor, "role": a.role} for a in actor.affiliations],
-            "members": [{"actor": m, "role": r}
-                        for m, r in linked.affiliated_members.get(actor_id, ())],
-            "wikidata": actor.wikidata, "page": page_of("actor", actor_id),
-            "quotes": refs(linked.quotes_by_speaker.get(actor_id, ())),
-            "mentions": refs(linked.mentions.get(("actor", actor_id), ())),
-            "articles": slugs("actor", actor_id),
-            "events": list(linked.events_by_actor.get(actor_id, ())),
-            "co_mentioned": sorted(({"actor": r.id, "count": r.count}
-                                    for r in linked.co_mentioned.get(actor_id, ())),
-                                   key=lambda r: r["actor"]),
-        })
-    places = [{
-        "id": place_id, "name": place.name, "kind": place.kind,
-        "description": place.description, "aliases": list(place.aliases),
-        "wikidata": place.wikidata, "page": page_of("place", place_id),
-        "mentions": refs(linked.mentions.get(("place", place_id), ())),
-        "articles": slugs("place", place_id),
-        "events": list(linked.events_by_place.get(place_id, ())),
-    } for place_id, place in sorted(archive.places.items())]
-    topics = [{
-        "id": topic_id, "name": topic.name, "description": topic.description,
-        "aliases": list(topic.aliases), "page": page_of("topic", topic_id),
-        "mentions": refs(linked.mentions.get(("topic", topic_id), ())),
-        "articles": slugs("topic", topic_id),
-        "events": list(linked.events_by_topic.get(topic_id, ())),
-    } for topic_id, topic in sorted(archive.topics.items())]
+        actors.append(
+            {
+                "id": actor_id,
+                "name": actor.name,
+                "kind": actor.kind,
+                "description": actor.description,
+                "source": actor.source,
+                "aliases": list(actor.aliases),
+                "affiliations": [{"actor": a.actor, "role": a.role} for a in actor.affiliations],
+                "members": [
+                    {"actor": m, "role": r} for m, r in linked.affiliated_members.get(actor_id, ())
+                ],
+                "wikidata": actor.wikidata,
+                "page": page_of("actor", actor_id),
+                "quotes": refs(linked.quotes_by_speaker.get(actor_id, ())),
+                "mentions": refs(linked.mentions.get(("actor", actor_id), ())),
+                "articles": slugs("actor", actor_id),
+                "events": list(linked.events_by_actor.get(actor_id, ())),
+                "co_mentioned": sorted(
+                    (
+                        {"actor": r.id, "count": r.count}
+                        for r in linked.co_mentioned.get(actor_id, ())
+                    ),
+                    key=lambda r: r["actor"],
+                ),
+            }
+        )
+    places = [
+        {
+            "id": place_id,
+            "name": place.name,
+            "kind": place.kind,
+            "description": place.description,
+            "aliases": list(place.aliases),
+            "wikidata": place.wikidata,
+            "page": page_of("place", place_id),
+            "mentions": refs(linked.mentions.get(("place", place_id), ())),
+            "articles": slugs("place", place_id),
+            "events": list(linked.events_by_place.get(place_id, ())),
+        }
+        for place_id, place in sorted(archive.places.items())
+    ]
+    topics = [
+        {
+            "id": topic_id,
+            "name": topic.name,
+            "description": topic.description,
+            "aliases": list(topic.aliases),
+            "page": page_of("topic", topic_id),
+            "mentions": refs(linked.mentions.get(("topic", topic_id), ())),
+            "articles": slugs("topic", topic_id),
+            "events": list(linked.events_by_topic.get(topic_id, ())),
+        }
+        for topic_id, topic in sorted(archive.topics.items())
+    ]
     events = []
     for entry in linked.timeline:  # in timeline order: by date, undated last
         event = entry.event
-        events.append({
-            "id": event.id, "title": event.title, "date": date_data(event.date),
-            "actors": list(event.actors), "place": event.place, "topics": list(event.topics),
-            "description": event.description, "page": event_page(event.id),
-            "mentions": refs(entry.passages),
-            "articles": sorted({p.article.slug for p in entry.passages}),
-        })
+        events.append(
+            {
+                "id": event.id,
+                "title": event.title,
+                "date": date_data(event.date),
+                "actors": list(event.actors),
+                "place": event.place,
+                "topics": list(event.topics),
+                "description": event.description,
+                "page": event_page(event.id),
+                "mentions": refs(entry.passages),
+                "articles": sorted({p.article.slug for p in entry.passages}),
+            }
+        )
     return {
         "format": "annotarium-archive",
         "format_version": FORMAT_VERSION,
         "generator": f"Annotarium {__version__}",
-        "site": {"title": config.title, "description": config.description,
-                 "base_url": base, "language": config.language},
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "base_url": base,
+            "language": config.language,
+        },
         "articles": [_article_data(a) for a in articles],
         "annotations": annotations,
         "actors": actors,
@@ -188,15 +236,28 @@ def _article_data(anchored: Any) -> dict[str, Any]:
     meta = article.meta
     published = meta.published
     return {
-        "slug": article.slug, "title": meta.title, "publication": meta.publication or (
-            article.text.masthead.name if article.text.masthead else None),
-        "published": {"date": published.date.isoformat(), "inferred": published.inferred,
-                      "reasoning": published.reasoning} if published else None,
-        "authors": list(meta.authors), "url": meta.url, "summary": meta.summary,
-        "provenance": meta.provenance, "rights": meta.rights,
-        "completeness": meta.completeness, "language": meta.language,
+        "slug": article.slug,
+        "title": meta.title,
+        "publication": meta.publication
+        or (article.text.masthead.name if article.text.masthead else None),
+        "published": {
+            "date": published.date.isoformat(),
+            "inferred": published.inferred,
+            "reasoning": published.reasoning,
+        }
+        if published
+        else None,
+        "authors": list(meta.authors),
+        "url": meta.url,
+        "summary": meta.summary,
+        "provenance": meta.provenance,
+        "rights": meta.rights,
+        "completeness": meta.completeness,
+        "language": meta.language,
         "page": page_of("article", article.slug),
-        "actors": list(meta.actors), "places": list(meta.places), "topics": list(meta.topics),
+        "actors": list(meta.actors),
+        "places": list(meta.places),
+        "topics": list(meta.topics),
         "annotations": len(anchored.spans),
         "text": article.text.text,
     }
@@ -205,11 +266,17 @@ def _article_data(anchored: Any) -> dict[str, Any]:
 def _annotation_data(slug: str, text: str, span: Span) -> dict[str, Any]:
     annotation: Annotation = span.annotation
     record: dict[str, Any] = {
-        "article": slug, "id": annotation.id, "ref": annotation_ref(slug, annotation.id),
+        "article": slug,
+        "id": annotation.id,
+        "ref": annotation_ref(slug, annotation.id),
         "kind": annotation.kind,
-        "anchor": {"start": span.start, "end": span.end, "exact": text[span.start:span.end],
-                   "prefix": text[max(0, span.start - CONTEXT_CHARS):span.start],
-                   "suffix": text[span.end:span.end + CONTEXT_CHARS]},
+        "anchor": {
+            "start": span.start,
+            "end": span.end,
+            "exact": text[span.start : span.end],
+            "prefix": text[max(0, span.start - CONTEXT_CHARS) : span.start],
+            "suffix": text[span.end : span.end + CONTEXT_CHARS],
+        },
         "auto": isinstance(annotation, Mention) and annotation.auto,
         "draft": annotation.draft,
         "page": f"{page_of('article', slug)}#{annotation.id}",
@@ -219,13 +286,22 @@ def _annotation_data(slug: str, text: str, span: Span) -> dict[str, Any]:
         if annotation.cites:
             target, _, fragment = annotation.cites.partition("#")
             cited = {"article": target, "annotation": fragment or None}
-        record.update(speaker=annotation.speaker, quote_kind=annotation.quote_kind,
-                      context=annotation.context, note=annotation.note, cites=cited)
+        record.update(
+            speaker=annotation.speaker,
+            quote_kind=annotation.quote_kind,
+            context=annotation.context,
+            note=annotation.note,
+            cites=cited,
+        )
     elif isinstance(annotation, Mention):
         record.update(entity=annotation.entity, entity_id=annotation.ref)
     elif isinstance(annotation, DateRef):
-        record.update(date=date_data(annotation.date), event=annotation.event,
-                      relative=annotation.relative, note=annotation.note)
+        record.update(
+            date=date_data(annotation.date),
+            event=annotation.event,
+            relative=annotation.relative,
+            note=annotation.note,
+        )
     elif isinstance(annotation, Note):
         record.update(body=annotation.body)
     return record

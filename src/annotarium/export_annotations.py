@@ -24,8 +24,14 @@ from annotarium.export import event_page, page_of
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 COLLECTION_PATH = "data/annotations.jsonld"
 KIND_TAGS = {"direct": "quote", "partial": "partial-quote", "term": "term"}
-MOTIVATIONS = {"quote": "classifying", "actor": "identifying", "place": "identifying",
-               "topic": "identifying", "event": "describing", "note": "commenting"}
+MOTIVATIONS = {
+    "quote": "classifying",
+    "actor": "identifying",
+    "place": "identifying",
+    "topic": "identifying",
+    "event": "describing",
+    "note": "commenting",
+}
 
 
 class Iris:
@@ -53,8 +59,13 @@ def _tag(value: str) -> dict[str, Any]:
 
 
 def _text(value: str, purpose: str, language: str, markdown: bool = False) -> dict[str, Any]:
-    return {"type": "TextualBody", "purpose": purpose, "value": value,
-            "format": "text/markdown" if markdown else "text/plain", "language": language}
+    return {
+        "type": "TextualBody",
+        "purpose": purpose,
+        "value": value,
+        "format": "text/markdown" if markdown else "text/plain",
+        "language": language,
+    }
 
 
 def _link(source: str, purpose: str) -> dict[str, Any]:
@@ -66,12 +77,16 @@ def annotations_jsonld(data: dict[str, Any]) -> dict[str, Any]:
     site = data["site"]
     iris = Iris(site["base_url"])
     language = site["language"] or "en"
-    wikidata = {(kind, entry["id"]): entry.get("wikidata")
-                for kind, table in (("actor", "actors"), ("place", "places"),
-                                    ("topic", "topics"))
-                for entry in data[table]}
-    items = [_annotation(item, iris, language, wikidata)
-             for item in data["annotations"] if not item["auto"]]
+    wikidata = {
+        (kind, entry["id"]): entry.get("wikidata")
+        for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
+        for entry in data[table]
+    }
+    items = [
+        _annotation(item, iris, language, wikidata)
+        for item in data["annotations"]
+        if not item["auto"]
+    ]
     page_id = f"{iris.collection}#page-1"
     return {
         "@context": ANNO_CONTEXT,
@@ -79,14 +94,20 @@ def annotations_jsonld(data: dict[str, Any]) -> dict[str, Any]:
         "type": "AnnotationCollection",
         "label": f"Annotations of {site['title']}",
         "total": len(items),
-        "first": {"id": page_id, "type": "AnnotationPage", "partOf": iris.collection,
-                  "startIndex": 0, "items": items},
+        "first": {
+            "id": page_id,
+            "type": "AnnotationPage",
+            "partOf": iris.collection,
+            "startIndex": 0,
+            "items": items,
+        },
         "last": page_id,
     }
 
 
-def _annotation(item: dict[str, Any], iris: Iris, language: str,
-                wikidata: dict[tuple[str, str], str | None]) -> dict[str, Any]:
+def _annotation(
+    item: dict[str, Any], iris: Iris, language: str, wikidata: dict[tuple[str, str], str | None]
+) -> dict[str, Any]:
     kind = item["kind"]
     bodies: list[dict[str, Any]] = []
     if kind == "quote":
@@ -112,8 +133,14 @@ def _annotation(item: dict[str, Any], iris: Iris, language: str,
     elif kind == "event":
         bodies.append(_tag("date"))
         if item["date"]:
-            bodies.append({"type": "TextualBody", "purpose": "describing",
-                           "value": item["date"]["iso"], "format": "text/plain"})
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "purpose": "describing",
+                    "value": item["date"]["iso"],
+                    "format": "text/plain",
+                }
+            )
         if item["event"]:
             bodies.append(_link(iris.site(event_page(item["event"])), "identifying"))
         if item["note"]:
@@ -131,10 +158,13 @@ def _annotation(item: dict[str, Any], iris: Iris, language: str,
             "type": "SpecificResource",
             "source": iris.site(page_of("article", item["article"])),
             "selector": [
-                {"type": "TextQuoteSelector", "exact": anchor["exact"],
-                 "prefix": anchor["prefix"], "suffix": anchor["suffix"]},
-                {"type": "TextPositionSelector", "start": anchor["start"],
-                 "end": anchor["end"]},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": anchor["exact"],
+                    "prefix": anchor["prefix"],
+                    "suffix": anchor["suffix"],
+                },
+                {"type": "TextPositionSelector", "start": anchor["start"], "end": anchor["end"]},
             ],
         },
     }

@@ -50,15 +50,68 @@ def _joined(values: Iterable[str]) -> str:
     return LIST_SEPARATOR.join(values)
 
 
-QUOTE_COLUMNS = ("article", "id", "kind", "speaker", "speaker_name", "text", "context",
-                 "note", "cites", "start", "end", "draft", "page")
-MENTION_COLUMNS = ("article", "id", "entity", "entity_id", "name", "text", "start", "end",
-                   "auto", "draft", "page")
-ACTOR_COLUMNS = ("id", "name", "kind", "description", "source", "aliases", "affiliations",
-                 "wikidata", "quotes", "mentions", "articles", "events", "page")
-EVENT_COLUMNS = ("id", "title", "date", "iso", "start", "end", "precision", "approximate",
-                 "label", "place", "place_name", "actors", "topics", "description",
-                 "mentions", "articles", "page")
+QUOTE_COLUMNS = (
+    "article",
+    "id",
+    "kind",
+    "speaker",
+    "speaker_name",
+    "text",
+    "context",
+    "note",
+    "cites",
+    "start",
+    "end",
+    "draft",
+    "page",
+)
+MENTION_COLUMNS = (
+    "article",
+    "id",
+    "entity",
+    "entity_id",
+    "name",
+    "text",
+    "start",
+    "end",
+    "auto",
+    "draft",
+    "page",
+)
+ACTOR_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "description",
+    "source",
+    "aliases",
+    "affiliations",
+    "wikidata",
+    "quotes",
+    "mentions",
+    "articles",
+    "events",
+    "page",
+)
+EVENT_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "iso",
+    "start",
+    "end",
+    "precision",
+    "approximate",
+    "label",
+    "place",
+    "place_name",
+    "actors",
+    "topics",
+    "description",
+    "mentions",
+    "articles",
+    "page",
+)
 
 
 def quotes_csv(data: dict[str, Any]) -> bytes:
@@ -69,40 +122,80 @@ def quotes_csv(data: dict[str, Any]) -> bytes:
             continue
         cites = item["cites"]
         anchor = item["anchor"]
-        rows.append((
-            item["article"], item["id"], item["quote_kind"], item["speaker"],
-            names.get(item["speaker"]) if item["speaker"] else None, anchor["exact"],
-            item["context"], item["note"],
-            (cites["article"] + (f"#{cites['annotation']}" if cites["annotation"] else ""))
-            if cites else None,
-            anchor["start"], anchor["end"], item["draft"], item["page"]))
+        rows.append(
+            (
+                item["article"],
+                item["id"],
+                item["quote_kind"],
+                item["speaker"],
+                names.get(item["speaker"]) if item["speaker"] else None,
+                anchor["exact"],
+                item["context"],
+                item["note"],
+                (cites["article"] + (f"#{cites['annotation']}" if cites["annotation"] else ""))
+                if cites
+                else None,
+                anchor["start"],
+                anchor["end"],
+                item["draft"],
+                item["page"],
+            )
+        )
     return _csv(QUOTE_COLUMNS, rows)
 
 
 def mentions_csv(data: dict[str, Any]) -> bytes:
-    names = {(kind, entry["id"]): entry["name"]
-             for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
-             for entry in data[table]}
+    names = {
+        (kind, entry["id"]): entry["name"]
+        for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
+        for entry in data[table]
+    }
     rows = []
     for item in data["annotations"]:
         if item["kind"] not in ("actor", "place", "topic"):
             continue
         anchor = item["anchor"]
-        rows.append((item["article"], item["id"], item["entity"], item["entity_id"],
-                     names.get((item["entity"], item["entity_id"])), anchor["exact"],
-                     anchor["start"], anchor["end"], item["auto"], item["draft"], item["page"]))
+        rows.append(
+            (
+                item["article"],
+                item["id"],
+                item["entity"],
+                item["entity_id"],
+                names.get((item["entity"], item["entity_id"])),
+                anchor["exact"],
+                anchor["start"],
+                anchor["end"],
+                item["auto"],
+                item["draft"],
+                item["page"],
+            )
+        )
     return _csv(MENTION_COLUMNS, rows)
 
 
 def actors_csv(data: dict[str, Any]) -> bytes:
     rows = []
     for actor in data["actors"]:
-        affiliations = _joined(a["actor"] + (f" ({a['role']})" if a["role"] else "")
-                               for a in actor["affiliations"])
-        rows.append((actor["id"], actor["name"], actor["kind"], actor["description"],
-                     actor["source"], _joined(actor["aliases"]), affiliations,
-                     actor["wikidata"], len(actor["quotes"]), len(actor["mentions"]),
-                     len(actor["articles"]), len(actor["events"]), actor["page"]))
+        affiliations = _joined(
+            a["actor"] + (f" ({a['role']})" if a["role"] else "") for a in actor["affiliations"]
+        )
+        rows.append(
+            (
+                actor["id"],
+                actor["name"],
+                actor["kind"],
+                actor["description"],
+                actor["source"],
+                _joined(actor["aliases"]),
+                affiliations,
+                actor["wikidata"],
+                len(actor["quotes"]),
+                len(actor["mentions"]),
+                len(actor["articles"]),
+                len(actor["events"]),
+                actor["page"],
+            )
+        )
     return _csv(ACTOR_COLUMNS, rows)
 
 
@@ -111,47 +204,77 @@ def events_csv(data: dict[str, Any]) -> bytes:
     rows = []
     for event in data["events"]:
         date = event["date"] or {}
-        rows.append((event["id"], event["title"], date.get("value"), date.get("iso"),
-                     date.get("start"), date.get("end"), date.get("precision"),
-                     date.get("approximate"), date.get("label"), event["place"],
-                     places.get(event["place"]) if event["place"] else None,
-                     _joined(event["actors"]), _joined(event["topics"]),
-                     event["description"], len(event["mentions"]),
-                     _joined(event["articles"]), event["page"]))
+        rows.append(
+            (
+                event["id"],
+                event["title"],
+                date.get("value"),
+                date.get("iso"),
+                date.get("start"),
+                date.get("end"),
+                date.get("precision"),
+                date.get("approximate"),
+                date.get("label"),
+                event["place"],
+                places.get(event["place"]) if event["place"] else None,
+                _joined(event["actors"]),
+                _joined(event["topics"]),
+                event["description"],
+                len(event["mentions"]),
+                _joined(event["articles"]),
+                event["page"],
+            )
+        )
     return _csv(EVENT_COLUMNS, rows)
 
 
 # --- GraphML --------------------------------------------------------------------------
 
-_NODE_KEYS = (("label", "string"), ("name", "string"), ("kind", "string"),
-              ("quotes", "int"), ("mentions", "int"), ("articles", "int"))
+_NODE_KEYS = (
+    ("label", "string"),
+    ("name", "string"),
+    ("kind", "string"),
+    ("quotes", "int"),
+    ("mentions", "int"),
+    ("articles", "int"),
+)
 
 
 def actors_graphml(data: dict[str, Any]) -> bytes:
     """The co-mention network: actors as nodes, shared articles as weighted edges."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-             'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-             'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ]
     for name, kind in _NODE_KEYS:
         lines.append(f'  <key id="{name}" for="node" attr.name="{name}" attr.type="{kind}"/>')
     lines.append('  <key id="weight" for="edge" attr.name="weight" attr.type="int"/>')
     lines.append('  <graph id="actors" edgedefault="undirected">')
     for actor in data["actors"]:
-        values = {"label": actor["name"], "name": actor["name"], "kind": actor["kind"],
-                  "quotes": len(actor["quotes"]), "mentions": len(actor["mentions"]),
-                  "articles": len(actor["articles"])}
+        values = {
+            "label": actor["name"],
+            "name": actor["name"],
+            "kind": actor["kind"],
+            "quotes": len(actor["quotes"]),
+            "mentions": len(actor["mentions"]),
+            "articles": len(actor["articles"]),
+        }
         lines.append(f"    <node id={quoteattr(actor['id'])}>")
-        lines.extend(f'      <data key="{key}">{escape(str(values[key]))}</data>'
-                     for key, _ in _NODE_KEYS)
+        lines.extend(
+            f'      <data key="{key}">{escape(str(values[key]))}</data>' for key, _ in _NODE_KEYS
+        )
         lines.append("    </node>")
     for actor in data["actors"]:
         for other in actor["co_mentioned"]:
             if actor["id"] < other["actor"]:
-                lines.append(f"    <edge source={quoteattr(actor['id'])} "
-                             f"target={quoteattr(other['actor'])}>"
-                             f'<data key="weight">{other["count"]}</data></edge>')
+                lines.append(
+                    f"    <edge source={quoteattr(actor['id'])} "
+                    f"target={quoteattr(other['actor'])}>"
+                    f'<data key="weight">{other["count"]}</data></edge>'
+                )
     lines.extend(["  </graph>", "</graphml>"])
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -194,9 +317,14 @@ def events_ics(data: dict[str, Any]) -> bytes:
     stamp = (max(published) if published else "1970-01-01").replace("-", "") + "T000000Z"
     places = {place["id"]: place["name"] for place in data["places"]}
     topics = {topic["id"]: topic["name"] for topic in data["topics"]}
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
-             f"PRODID:-//Annotarium//{data['generator']}//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_escape(site['title'])}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//Annotarium//{data['generator']}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_escape(site['title'])}",
+    ]
     for event in data["events"]:
         date = event["date"]
         if date is None:
@@ -206,16 +334,22 @@ def events_ics(data: dict[str, Any]) -> bytes:
         description = [f"When: {date['label']}"]  # "around ..." when approximate
         if event["description"]:
             description.append(event["description"])
-        lines += ["BEGIN:VEVENT", f"UID:{event['id']}@{uid_domain}", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-                  f"SUMMARY:{ics_escape(event['title'])}",
-                  "DESCRIPTION:" + ics_escape("\n\n".join(description)),
-                  "TRANSP:TRANSPARENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event['id']}@{uid_domain}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+            f"SUMMARY:{ics_escape(event['title'])}",
+            "DESCRIPTION:" + ics_escape("\n\n".join(description)),
+            "TRANSP:TRANSPARENT",
+        ]
         if event["place"]:
             lines.append(f"LOCATION:{ics_escape(places.get(event['place'], event['place']))}")
         if event["topics"]:
-            lines.append("CATEGORIES:" + ",".join(ics_escape(topics.get(t, t))
-                                                  for t in event["topics"]))
+            lines.append(
+                "CATEGORIES:" + ",".join(ics_escape(topics.get(t, t)) for t in event["topics"])
+            )
         if base:
             lines.append(f"URL:{base}timeline/#event-{event['id']}")
         lines.append("END:VEVENT")
