@@ -114,10 +114,22 @@ def _parser() -> argparse.ArgumentParser:
         "for editors (see docs/editors.md).",
     )
     schema.add_argument(
-        "kind", choices=("article", "actors", "places", "topics", "events", "config")
+        "kind", choices=("article", "actors", "places", "topics", "events", "config", "archive")
     )
     schema.set_defaults(run=_run_schema)
-    for sub in (check, build, serve, schema):
+
+    importer = commands.add_parser(
+        "import", help="add W3C Web Annotations (e.g. a Hypothesis export) to an article",
+        description="Anchor each annotation of FILE (a W3C Web Annotation, a list, an "
+        "AnnotationCollection, or a Hypothesis export) to the article's text by its "
+        "TextQuoteSelector, and append it to the article's annotation file as a draft "
+        "(draft: true). Reports what cannot be imported; exit 1 if anything could not be.")
+    importer.add_argument("file", type=Path, metavar="FILE", help="the JSON or JSON-LD file")
+    importer.add_argument("--article", "-a", required=True, metavar="SLUG",
+                          help="the article the annotations are on")
+    _source_option(importer)
+    importer.set_defaults(run=_run_import)
+    for sub in (check, build, serve, schema, importer):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -297,9 +309,35 @@ def _run_serve(args: argparse.Namespace) -> int:
 def _run_schema(args: argparse.Namespace) -> int:
     from annotarium.schema import SCHEMAS, json_schema
 
+    if args.kind == "archive":  # data/archive.json: a shipped file, not a record
+        print((Path(__file__).parent / "schemas" / "archive.schema.json")
+              .read_text(encoding="utf-8"), end="")
+        return EXIT_OK
     record, top = SCHEMAS[args.kind]
     print(json.dumps(json_schema(record, f"Annotarium {args.kind}", top), indent=2))
     return EXIT_OK
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from annotarium.importer import ImportUsageError, import_annotations
+
+    source = _source(args)
+    if source is None:
+        return EXIT_USAGE
+    try:
+        report = import_annotations(source, args.article, args.file)
+    except ImportUsageError as exc:
+        print(f"annotarium: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _print_diagnostics(report.diagnostics.sorted())
+    kinds: dict[str, int] = {}
+    for draft in report.added:
+        kinds[draft.kind] = kinds.get(draft.kind, 0) + 1
+    counts = ", ".join(_plural(n, {"event": "date"}.get(k, k)) for k, n in sorted(kinds.items()))
+    print(f"Imported {_plural(len(report.added), 'annotation')} into "
+          f"{report.annotation_file} as drafts" + (f" ({counts})" if counts else "") +
+          f"; {len(report.diagnostics.errors)} could not be imported")
+    return EXIT_CONTENT if report.failed else EXIT_OK
 
 
 if __name__ == "__main__":
