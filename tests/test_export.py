@@ -228,7 +228,7 @@ def test_ics_has_every_dated_event_with_its_precision(site: Path, data: dict[str
 def test_ics_months_and_years_span_them(tmp_path: Path) -> None:
     events = SAMPLE_FILES["content/events.yaml"] + """
         treaty-year:
-          title: "Treaty; talks, and more\\\\ — a long title that will need folding: 日本語のタイトル"
+          title: "Treaty; talks, and more\\\\ — a title that needs folding: 日本語のタイトル"
           date: 2023
         spring-month:
           title: Spring talks

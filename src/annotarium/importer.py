@@ -22,7 +22,6 @@ is already in the file, or a reply, is reported and skipped.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +40,14 @@ from annotarium.yamlappend import AppendError, append_to_list
 
 QUOTE_TAGS = {"quote": "direct", "partial-quote": "partial", "term": "term"}
 KIND_TAGS = {*QUOTE_TAGS, "actor", "place", "topic", "date", "note"}
-SECTIONS = {"quote": "quotes", "actor": "mentions", "place": "places", "topic": "topics",
-            "event": "dates", "note": "notes"}
+SECTIONS = {
+    "quote": "quotes",
+    "actor": "mentions",
+    "place": "places",
+    "topic": "topics",
+    "event": "dates",
+    "note": "notes",
+}
 ENTITY_KEYS = {"actor": "actor", "place": "place", "topic": "topic"}
 MISSING_SPEAKER = "a quote needs a 'speaker'"
 
@@ -80,8 +85,10 @@ def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
         folder = path.parent
         known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         hint = did_you_mean(slug, known)
-        raise ImportUsageError(f"there is no article '{slug}' ({path} does not exist)"
-                               + (f"; did you mean '{hint}'?" if hint else ""))
+        raise ImportUsageError(
+            f"there is no article '{slug}' ({path} does not exist)"
+            + (f"; did you mean '{hint}'?" if hint else "")
+        )
     if not document.is_file():
         raise ImportUsageError(f"cannot read {document}: no such file")
     report = ImportReport(path)
@@ -115,8 +122,9 @@ def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
 class _Importer:
     """Turns incoming annotations into drafts for one article, checking each."""
 
-    def __init__(self, foundation: Foundation, article: Article, document: Path,
-                 diags: Diagnostics) -> None:
+    def __init__(
+        self, foundation: Foundation, article: Article, document: Path, diags: Diagnostics
+    ) -> None:
         self.foundation = foundation
         self.article = article
         self.document = document
@@ -127,8 +135,9 @@ class _Importer:
         self.ids = {s.annotation.id for s in spans}
         self.drafts: list[Draft] = []
 
-    def problem(self, item: Incoming, message: str, hint: str | None = None,
-                severity: str = "error") -> None:
+    def problem(
+        self, item: Incoming, message: str, hint: str | None = None, severity: str = "error"
+    ) -> None:
         add = self.diags.error if severity == "error" else self.diags.warning
         add(Location(self.document), f"{item.label}: {message}", hint, code="import")
 
@@ -137,9 +146,11 @@ class _Importer:
             self.problem(item, "a reply to another annotation; not imported", severity="warning")
             return
         if item.exact is None or not item.exact.strip():
-            self.problem(item, "has no TextQuoteSelector, so it cannot be anchored to words of "
-                         "the article", "only annotations on a passage can be imported "
-                         "(page notes cannot)")
+            self.problem(
+                item,
+                "has no TextQuoteSelector, so it cannot be anchored to words of the article",
+                "only annotations on a passage can be imported (page notes cannot)",
+            )
             return
         kind_fields = self.classify(item)
         if kind_fields is None:
@@ -150,13 +161,20 @@ class _Importer:
             return
         start, end, selector = located
         if self.duplicate(kind, fields, start, end):
-            self.problem(item, f"'{_short(item.exact)}' is already annotated as a "
-                         f"{_kind_name(kind)} there; skipped", severity="warning")
+            self.problem(
+                item,
+                f"'{_short(item.exact)}' is already annotated as a "
+                f"{_kind_name(kind)} there; skipped",
+                severity="warning",
+            )
             return
         crossing = self.crossing(start, end)
         if crossing is not None:
-            self.problem(item, f"'{_short(item.exact)}' would cross the {crossing}",
-                         "marks can nest but not cross: annotate it by hand")
+            self.problem(
+                item,
+                f"'{_short(item.exact)}' would cross the {crossing}",
+                "marks can nest but not cross: annotate it by hand",
+            )
             return
         if kind == "highlight":
             kind, fields = "quote", self.guess_speaker(item, start, end)
@@ -172,16 +190,17 @@ class _Importer:
     # what it is
 
     def classify(self, item: Incoming) -> tuple[str, dict[str, Any]] | None:
-        registries = self.foundation.registries
         tags = [t.strip().lower() for t in item.tags]
         kind_tag = next((t for t in tags if t in KIND_TAGS), None)
         identifying = [(k, i, f) for p, k, i, f in item.links if p == "identifying"]
-        comments = "\n\n".join(v.strip() for p, v in item.texts
-                               if p == "commenting" and v.strip()) or None
+        texts = [v for p, v in item.texts if p == "commenting" and v.strip()]
+        # one comment is kept as written (a note's Markdown may end in a newline)
+        comments = texts[0] if len(texts) == 1 else "\n\n".join(v.strip() for v in texts) or None
         describing = [v for p, v in item.texts if p == "describing"]
         actors = [i for k, i, _ in identifying if k == "actor"]
-        if kind_tag in QUOTE_TAGS or (kind_tag is None and actors
-                                      and "classifying" in item.motivation):
+        if kind_tag in QUOTE_TAGS or (
+            kind_tag is None and actors and "classifying" in item.motivation
+        ):
             quote_kind = QUOTE_TAGS.get(kind_tag or "quote", "direct")
             fields: dict[str, Any] = {}
             if actors and quote_kind != "term":
@@ -200,9 +219,13 @@ class _Importer:
             if "speaker" not in fields and quote_kind != "term":
                 return "highlight", fields
             return "quote", fields
-        entity = kind_tag if kind_tag in ENTITY_KEYS else next(
-            (k for k, _, _ in identifying if k in ENTITY_KEYS), None) if kind_tag is None \
+        entity = (
+            kind_tag
+            if kind_tag in ENTITY_KEYS
+            else next((k for k, _, _ in identifying if k in ENTITY_KEYS), None)
+            if kind_tag is None
             else None
+        )
         if entity:
             ids = [i for k, i, _ in identifying if k == entity]
             if not ids:
@@ -214,8 +237,10 @@ class _Importer:
         dates = [d for d in (from_edtf(v) for v in describing) if d]
         if kind_tag == "date" or (kind_tag is None and dates):
             if not dates:
-                self.problem(item, "is tagged 'date' but has no date (an ISO 8601 value in a "
-                             "describing body)")
+                self.problem(
+                    item,
+                    "is tagged 'date' but has no date (an ISO 8601 value in a describing body)",
+                )
                 return None
             raw, approximate = dates[0]
             fields = {"date": raw}
@@ -235,15 +260,21 @@ class _Importer:
         return "highlight", {}
 
     def known(self, kind: str, ident: str, item: Incoming) -> bool:
-        table = {"actor": self.foundation.registries.actors,
-                 "place": self.foundation.registries.places,
-                 "topic": self.foundation.registries.topics}[kind]
+        table = {
+            "actor": self.foundation.registries.actors,
+            "place": self.foundation.registries.places,
+            "topic": self.foundation.registries.topics,
+        }[kind]
         if ident in table:
             return True
         hint = did_you_mean(ident, table)
-        self.problem(item, f"its {kind} '{ident}' is not in content/{kind}s.yaml",
-                     f"did you mean '{hint}'?" if hint else f"add '{ident}' to the registry "
-                     "first, then import again")
+        self.problem(
+            item,
+            f"its {kind} '{ident}' is not in content/{kind}s.yaml",
+            f"did you mean '{hint}'?"
+            if hint
+            else f"add '{ident}' to the registry first, then import again",
+        )
         return False
 
     # where it is
@@ -254,8 +285,12 @@ class _Importer:
         hits = text.find_all(exact)
         if not hits:
             lowered = text.text.lower().find(exact.lower())
-            hint = (f"the text has it with other capitals: '{text.text[lowered:lowered + len(exact)]}'"
-                    if lowered != -1 else "was it made on another version of the text?")
+            found = text.text[lowered : lowered + len(exact)]
+            hint = (
+                f"the text has it with other capitals: '{found}'"
+                if lowered != -1
+                else "was it made on another version of the text?"
+            )
             self.problem(item, f"'{_short(exact)}' is not in the article's text", hint)
             return None
         candidates = [h for h in hits if self.fits(h, exact, item.prefix, item.suffix)] or hits
@@ -263,15 +298,21 @@ class _Importer:
             start = item.start
             candidates = [min(candidates, key=lambda h: (abs(text.to_original(h) - start), h))]
         if len(candidates) > 1:
-            self.problem(item, f"'{_short(exact)}' occurs {len(candidates)} times and neither "
-                         "its prefix and suffix nor a TextPositionSelector say which")
+            self.problem(
+                item,
+                f"'{_short(exact)}' occurs {len(candidates)} times and neither "
+                "its prefix and suffix nor a TextPositionSelector say which",
+            )
             return None
         chosen = candidates[0]
         start, end = text.span_to_original(chosen, chosen + len(exact))
         first, last = self.article.text.block_at(start), self.article.text.block_at(end - 1)
         if first is None or first is not last:
-            self.problem(item, f"'{_short(exact)}' runs across a paragraph break",
-                         "annotate each paragraph's part separately")
+            self.problem(
+                item,
+                f"'{_short(exact)}' runs across a paragraph break",
+                "annotate each paragraph's part separately",
+            )
             return None
         return start, end, self.disambiguate(hits, chosen, exact)
 
@@ -280,15 +321,16 @@ class _Importer:
         text = self.text.text
         if prefix is not None and not text[:hit].rstrip().endswith(normalize(prefix).strip()):
             return False
-        return suffix is None or text[hit + len(exact):].lstrip().startswith(
-            normalize(suffix).strip())
+        return suffix is None or text[hit + len(exact) :].lstrip().startswith(
+            normalize(suffix).strip()
+        )
 
     def disambiguate(self, hits: list[int], chosen: int, exact: str) -> dict[str, Any]:
         """The fewest words of prefix or suffix that single out ``chosen``, else occurrence."""
         if len(hits) == 1:
             return {}
         text = self.text.text
-        before, after = text[:chosen].rstrip().split(" "), text[chosen + len(exact):].lstrip()
+        before, after = text[:chosen].rstrip().split(" "), text[chosen + len(exact) :].lstrip()
         after_words = after.split(" ")
         for count in range(1, 9):
             prefix = " ".join(before[-count:]).strip()
@@ -301,21 +343,33 @@ class _Importer:
 
     def duplicate(self, kind: str, fields: dict[str, Any], start: int, end: int) -> bool:
         wanted = "quote" if kind == "highlight" else kind
-        return any(s.start == start and s.end == end and s.annotation.kind == wanted
-                   for s in self.spans) or any(
-            d.start == start and d.end == end and d.kind == wanted for d in self.drafts)
+        return any(
+            s.start == start and s.end == end and s.annotation.kind == wanted for s in self.spans
+        ) or any(d.start == start and d.end == end and d.kind == wanted for d in self.drafts)
 
     def crossing(self, start: int, end: int) -> str | None:
-        ranges = [(s.start, s.end, f"{_kind_name(s.annotation.kind)} "
-                   f"'{_short(s.annotation.selector.exact)}' (line {s.annotation.location.line})")
-                  for s in self.spans if not (isinstance(s.annotation, Mention)
-                                              and s.annotation.auto)]
-        ranges += [(d.start, d.end, f"{_kind_name(d.kind)} imported as {d.label}")
-                   for d in self.drafts]
+        ranges = [
+            (
+                s.start,
+                s.end,
+                f"{_kind_name(s.annotation.kind)} "
+                f"'{_short(s.annotation.selector.exact)}' (line {s.annotation.location.line})",
+            )
+            for s in self.spans
+            if not (isinstance(s.annotation, Mention) and s.annotation.auto)
+        ]
+        ranges += [
+            (d.start, d.end, f"{_kind_name(d.kind)} imported as {d.label}") for d in self.drafts
+        ]
         for other_start, other_end, name in ranges:
-            if other_start < end and start < other_end and not (
+            if (
+                other_start < end
+                and start < other_end
+                and not (
                     (other_start <= start and end <= other_end)
-                    or (start <= other_start and other_end <= end)):
+                    or (start <= other_start and other_end <= end)
+                )
+            ):
                 return name
         return None
 
@@ -325,9 +379,13 @@ class _Importer:
         best: tuple[int, int, str] | None = None
         for span in self.spans:
             annotation = span.annotation
-            actor = (annotation.ref if isinstance(annotation, Mention)
-                     and annotation.entity == "actor" else annotation.speaker
-                     if isinstance(annotation, Quote) else None)
+            actor = (
+                annotation.ref
+                if isinstance(annotation, Mention) and annotation.entity == "actor"
+                else annotation.speaker
+                if isinstance(annotation, Quote)
+                else None
+            )
             if not actor or self.article.text.block_at(span.start) is not block:
                 continue
             if start <= span.start and span.end <= end:
@@ -337,13 +395,20 @@ class _Importer:
             best = candidate if best is None or candidate < best else best
         fields = {}
         if best is None:
-            self.problem(item, f"imported as a quote without a speaker: add 'speaker:' to "
-                         f"'{_short(item.exact or '')}' (check fails until you do)",
-                         severity="warning")
+            self.problem(
+                item,
+                f"imported as a quote without a speaker: add 'speaker:' to "
+                f"'{_short(item.exact or '')}' (check fails until you do)",
+                severity="warning",
+            )
         else:
             fields["speaker"] = best[2]
-            self.problem(item, f"imported as a quote by '{best[2]}', the nearest actor named in "
-                         "its paragraph: check the speaker", severity="warning")
+            self.problem(
+                item,
+                f"imported as a quote by '{best[2]}', the nearest actor named in "
+                "its paragraph: check the speaker",
+                severity="warning",
+            )
         return fields
 
 
@@ -358,14 +423,17 @@ def _write(path: Path, drafts: list[Draft], document: Path, diags: Diagnostics) 
         except (AppendError, yaml.YAMLError) as exc:
             for draft in drafts:
                 if draft.kind == kind:
-                    diags.error(Location(document), f"{draft.label}: cannot add it to "
-                                f"'{section}' in {path.name}: {exc}", code="import")
+                    diags.error(
+                        Location(document),
+                        f"{draft.label}: cannot add it to '{section}' in {path.name}: {exc}",
+                        code="import",
+                    )
             drafts[:] = [d for d in drafts if d.kind != kind]
     if text == original:
         return
     temporary = path.with_name(f".{path.name}.import-tmp")
     temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    temporary.replace(path)
 
 
 def _recheck(foundation: Foundation, path: Path, slug: str, diags: Diagnostics) -> None:
@@ -376,8 +444,9 @@ def _recheck(foundation: Foundation, path: Path, slug: str, diags: Diagnostics) 
         anchor_article(article, foundation.archive(), check)
     for problem in check.errors:
         if problem.message != MISSING_SPEAKER:
-            diags.add(Diagnostic(problem.location, "error", problem.message, problem.hint,
-                                 problem.code))
+            diags.add(
+                Diagnostic(problem.location, "error", problem.message, problem.hint, problem.code)
+            )
 
 
 def _short(words: str) -> str:
@@ -386,5 +455,10 @@ def _short(words: str) -> str:
 
 
 def _kind_name(kind: str) -> str:
-    return {"event": "date", "actor": "mention", "place": "place mention",
-            "topic": "topic mention", "highlight": "quote"}.get(kind, kind)
+    return {
+        "event": "date",
+        "actor": "mention",
+        "place": "place mention",
+        "topic": "topic mention",
+        "highlight": "quote",
+    }.get(kind, kind)

@@ -419,7 +419,8 @@ class _SiteRenderer:
         meta = PageMeta("about", "about/index.html", "About this archive",
                         self.describe(f"How to read {self.config.title}: the marks in the "
                                       "articles, the data behind them and the tool.", ""))
-        return self.render("about.html", meta, about=AboutView(LEGEND, counts, __version__, EXPORTS))
+        return self.render("about.html", meta,
+                           about=AboutView(LEGEND, counts, __version__, EXPORTS))
 
     def not_found_page(self) -> Page:
         root = self.base_url or "/"

@@ -33,16 +33,28 @@ class AppendError(ValueError):
 
 def block_items(items: list[dict[str, Any]], indent: int) -> str:
     """Items as a block list (``- key: value``) indented by ``indent`` spaces."""
-    text = yaml.dump(items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=96,
-                     default_flow_style=False, indent=2)
+    text = yaml.dump(
+        items,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=96,
+        default_flow_style=False,
+        indent=2,
+    )
     pad = " " * indent
-    return "".join(pad + line if line.strip() else line
-                   for line in text.splitlines(keepends=True))
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
 def flow_item(item: dict[str, Any]) -> str:
-    return yaml.dump(item, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=True, width=10**6).strip()
+    return yaml.dump(
+        item,
+        Dumper=yaml.SafeDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=True,
+        width=10**6,
+    ).strip()
 
 
 def append_to_list(text: str, key: str, items: list[dict[str, Any]]) -> str:
@@ -51,8 +63,12 @@ def append_to_list(text: str, key: str, items: list[dict[str, Any]]) -> str:
         return text
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is None:
-        return text + ("" if not text or text.endswith("\n") else "\n") + \
-            f"{key}:\n" + block_items(items, 2)
+        return (
+            text
+            + ("" if not text or text.endswith("\n") else "\n")
+            + f"{key}:\n"
+            + block_items(items, 2)
+        )
     if not isinstance(root, yaml.MappingNode):
         raise AppendError("the file is not a mapping of keys to values")
     for key_node, value in root.value:
@@ -62,29 +78,28 @@ def append_to_list(text: str, key: str, items: list[dict[str, Any]]) -> str:
     return f"{text}{ending}{key}:\n" + block_items(items, 2)
 
 
-def _append(text: str, key_node: yaml.Node, value: yaml.Node,
-            items: list[dict[str, Any]]) -> str:
+def _append(text: str, key_node: yaml.Node, value: yaml.Node, items: list[dict[str, Any]]) -> str:
     indent = key_node.start_mark.column + 2
     if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":null"):
         # "key:" with no value (or ~ / null): the items become its value
         line_end = text.find("\n", key_node.end_mark.index)
         line_end = len(text) if line_end == -1 else line_end
         head = text[: value.start_mark.index] if value.value else text[:line_end]
-        rest = text[value.end_mark.index:] if value.value else text[line_end:]
+        rest = text[value.end_mark.index :] if value.value else text[line_end:]
         head = head.rstrip(" ")
         if not head.endswith(":"):
             head = head[: head.rindex(":") + 1]
         body = block_items(items, indent)
         return head + "\n" + body.rstrip("\n") + (rest if rest.startswith("\n") else "\n" + rest)
     if not isinstance(value, yaml.SequenceNode):
-        raise AppendError(f"'{key}' is not a list")
+        raise AppendError(f"'{key_node.value}' is not a list")
     if value.flow_style:
         close = text.rindex("]", 0, value.end_mark.index)
-        inside = text[value.start_mark.index + 1:close].strip()
+        inside = text[value.start_mark.index + 1 : close].strip()
         added = ", ".join(flow_item(item) for item in items)
         return text[:close] + (", " if inside else "") + added + text[close:]
     if not value.value:
-        raise AppendError(f"'{key}' is an empty list in an unexpected style")
+        raise AppendError(f"'{key_node.value}' is an empty list in an unexpected style")
     dash_column = value.start_mark.column
     end = _content_end(value.value[-1])
     if end.column == 0:
