@@ -91,15 +91,19 @@ def test_export_then_import_gives_the_same_annotations(tmp_path: Path) -> None:
 
 
 def test_importing_twice_adds_nothing(tmp_path: Path) -> None:
+    """The whole collection: the article's own annotations are all there already, and
+    those on other articles are skipped with one warning per article."""
     root = copy_bundled(tmp_path)
     items = exported(root, tmp_path / "out", ARTICLE)
-    document = tmp_path / "wapo.jsonld"
-    document.write_text(json.dumps(items), encoding="utf-8")
+    document = tmp_path / "out" / "data" / "annotations.jsonld"
     path = root / "content" / "articles" / f"{ARTICLE}.yaml"
     original = path.read_bytes()
     report = import_annotations(root, ARTICLE, document)
     assert report.added == [] and not report.failed
-    assert len(report.diagnostics.warnings) == len(items)  # each reported as already there
+    warnings = [d.message for d in report.diagnostics.warnings]
+    assert sum("already annotated" in w for w in warnings) == len(items)
+    others = [w for w in warnings if "on the article" in w]
+    assert len(others) == 2 and all(w.endswith("skipped") for w in others)
     assert path.read_bytes() == original
 
 

@@ -110,8 +110,16 @@ def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
     if not raws and not problems:
         diags.warning(Location(document), "the file holds no annotations")
     importer = _Importer(foundation, article, document, diags)
+    elsewhere: dict[str, int] = {}
     for index, raw in enumerate(raws, 1):
-        importer.take(read_annotation(raw, index))
+        item = read_annotation(raw, index)
+        if item.article is not None and item.article != slug:
+            elsewhere[item.article] = elsewhere.get(item.article, 0) + 1
+            continue  # on another article of an Annotarium site: not for this one
+        importer.take(item)
+    for other, count in sorted(elsewhere.items()):
+        diags.warning(Location(document), f"{count} annotation(s) on the article '{other}' "
+                      "skipped", f"import them with --article {other}", code="import")
     report.added = importer.drafts
     if importer.drafts:
         _write(path, importer.drafts, document, diags)

@@ -37,6 +37,7 @@ class Incoming:
     texts: list[tuple[str, str]] = field(default_factory=list)  # (purpose, value)
     links: list[tuple[str, str, str, str]] = field(default_factory=list)  # purpose, kind, id, #
     reply: bool = False
+    article: str | None = None  # the Annotarium article its target is, if it is one
 
 
 def _many(value: Any) -> list[Any]:
@@ -123,6 +124,10 @@ def read_annotation(value: dict[str, Any], index: int) -> Incoming:
     for body in _many(value.get("body")):
         _read_body(body, default_purpose, item)
     for target in _many(value.get("target")):
+        source = target.get("source") if isinstance(target, dict) else target
+        link = site_link(source) if isinstance(source, str) else None
+        if link and link[0] == "article":
+            item.article = link[1]
         if isinstance(target, dict):
             for selector in _many(target.get("selector")):
                 _read_selector(selector, item)
