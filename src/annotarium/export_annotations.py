@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotarium.export import event_page, page_of
+from annotarium.export import compact_json, event_page, page_of
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_CHARS = 32  # prefix and suffix length, as in the Hypothesis client
 COLLECTION_PATH = "data/annotations.jsonld"
 KIND_TAGS = {"direct": "quote", "partial": "partial-quote", "term": "term"}
 MOTIVATIONS = {
@@ -82,10 +83,11 @@ def annotations_jsonld(data: dict[str, Any]) -> dict[str, Any]:
         for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
         for entry in data[table]
     }
+    texts = {article["slug"]: article["text"] for article in data["articles"]}
     items = [
-        _annotation(item, iris, language, wikidata)
+        _annotation(item, iris, language, wikidata, texts[item["article"]])
         for item in data["annotations"]
-        if not item["auto"]
+        if not item.get("auto")
     ]
     page_id = f"{iris.collection}#page-1"
     return {
@@ -105,8 +107,25 @@ def annotations_jsonld(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def annotations_bytes(data: dict[str, Any]) -> bytes:
+    """The collection as compact JSON, one annotation per line."""
+    collection = annotations_jsonld(data)
+    page = dict(collection.pop("first"))
+    items = page.pop("items")
+
+    dump = compact_json
+    head = ",\n".join(f"{dump(k)}:{dump(v)}" for k, v in collection.items())
+    page_head = ",".join(f"{dump(k)}:{dump(v)}" for k, v in page.items())
+    lines = ",\n".join([dump(item) for item in items])
+    return f'{{{head},\n"first":{{{page_head},"items":[\n{lines}\n]}}}}\n'.encode()
+
+
 def _annotation(
-    item: dict[str, Any], iris: Iris, language: str, wikidata: dict[tuple[str, str], str | None]
+    item: dict[str, Any],
+    iris: Iris,
+    language: str,
+    wikidata: dict[tuple[str, str], str | None],
+    text: str,
 ) -> dict[str, Any]:
     kind = item["kind"]
     bodies: list[dict[str, Any]] = []
@@ -161,8 +180,8 @@ def _annotation(
                 {
                     "type": "TextQuoteSelector",
                     "exact": anchor["exact"],
-                    "prefix": anchor["prefix"],
-                    "suffix": anchor["suffix"],
+                    "prefix": text[max(0, anchor["start"] - CONTEXT_CHARS) : anchor["start"]],
+                    "suffix": text[anchor["end"] : anchor["end"] + CONTEXT_CHARS],
                 },
                 {"type": "TextPositionSelector", "start": anchor["start"], "end": anchor["end"]},
             ],

@@ -23,26 +23,36 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 LIST_SEPARATOR = "; "
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
-def safe_cell(value: Any) -> str:
-    """A cell's text: '' for None, 'true'/'false' for booleans, apostrophe before formulas."""
+def safe_cell(value: Any) -> Any:
+    """A cell: '' for None, 'true'/'false' for booleans, an apostrophe before formulas."""
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if isinstance(value, str) and value and value[0] in _FORMULA_START:
+        return "'" + value
+    return value
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The table as CSV; every cell passes :func:`safe_cell`, inlined for the common cases
+    (a large archive has a million cells)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    starts = _FORMULA_START
+    writer.writerows(
+        [
+            cell
+            if (cell.__class__ is str and not (cell and cell[0] in starts)) or cell.__class__ is int
+            else safe_cell(cell)
+            for cell in row
+        ]
+        for row in rows
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -138,7 +148,7 @@ def quotes_csv(data: dict[str, Any]) -> bytes:
                 anchor["start"],
                 anchor["end"],
                 item["draft"],
-                item["page"],
+                f"articles/{item['article']}/index.html#{item['id']}",
             )
         )
     return _csv(QUOTE_COLUMNS, rows)
@@ -159,15 +169,15 @@ def mentions_csv(data: dict[str, Any]) -> bytes:
             (
                 item["article"],
                 item["id"],
-                item["entity"],
+                item["kind"],
                 item["entity_id"],
-                names.get((item["entity"], item["entity_id"])),
+                names.get((item["kind"], item["entity_id"])),
                 anchor["exact"],
                 anchor["start"],
                 anchor["end"],
                 item["auto"],
                 item["draft"],
-                item["page"],
+                f"articles/{item['article']}/index.html#{item['id']}",
             )
         )
     return _csv(MENTION_COLUMNS, rows)
