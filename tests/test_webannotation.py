@@ -185,3 +185,36 @@ def test_alias_mentions_are_not_exported(tmp_path: Path) -> None:
     archive = json.loads((out / "data" / "archive.json").read_text(encoding="utf-8"))
     explicit = [a for a in archive["annotations"] if not a.get("auto")]
     assert len(items) == len(explicit) == 5
+
+
+def test_every_quote_selector_re_anchors_to_the_same_range(built: dict[str, Path]) -> None:
+    """Anchored by Annotarium's own anchor stage (as `annotarium import` does), each
+    TextQuoteSelector lands on its TextPositionSelector's range."""
+    from dataclasses import replace
+
+    from annotarium.anchor import anchor_article
+    from annotarium.diagnostics import Diagnostics, Location
+    from annotarium.load import load as load_archive
+    from annotarium.model import Note, Selector
+
+    diags = Diagnostics()
+    archive = load_archive(REPO, diags)
+    articles = {a.slug: a for a in archive.articles}
+    wanted: dict[str, dict[str, tuple[int, int]]] = {}
+    selectors: dict[str, list[Note]] = {}
+    for item in annotations(json.loads((built["absolute"] / "data" / "annotations.jsonld")
+                                       .read_text(encoding="utf-8"))):
+        slug = item["target"]["source"].rstrip("/").rsplit("/", 1)[-1]
+        found = {s["type"]: s for s in item["target"]["selector"]}
+        quote, position = found["TextQuoteSelector"], found["TextPositionSelector"]
+        ident = f"n{len(selectors.get(slug, []))}"
+        selectors.setdefault(slug, []).append(Note(
+            ident, Selector(quote["exact"], quote["prefix"], quote["suffix"]),
+            Location(articles[slug].annotation_path), body="x"))
+        wanted.setdefault(slug, {})[ident] = (position["start"], position["end"])
+    for slug, notes in selectors.items():
+        problems = Diagnostics()
+        spans, _ = anchor_article(replace(articles[slug], annotations=tuple(notes)),
+                                  archive, problems)
+        got = {s.annotation.id: (s.start, s.end) for s in spans if s.annotation.id in wanted[slug]}
+        assert got == wanted[slug], [d.format() for d in problems.errors][:3]

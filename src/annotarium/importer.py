@@ -100,6 +100,8 @@ def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
         return report
     try:
         data = json.loads(document.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ImportUsageError(f"cannot read {document}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, ValueError) as exc:
         line, col = getattr(exc, "lineno", 0), getattr(exc, "colno", 0)
         diags.error(Location(document, line, col), f"not a JSON file: {exc}", code="json")
