@@ -242,3 +242,31 @@ def test_usage_errors(tmp_path: Path) -> None:
 ])
 def test_append_keeps_the_file_as_written(original: str, expected: str) -> None:
     assert append_to_list(original, "quotes", [{"text": "z", "draft": True}]) == expected
+
+
+def test_every_accepted_shape_is_read() -> None:
+    from annotarium.webanno import flatten, read_annotation, site_link
+
+    one = {"type": "Annotation", "target": {"source": "s", "selector": {
+        "type": "TextQuoteSelector", "exact": "x"}}}
+    page = {"type": "AnnotationPage", "items": [one, one], "next": {
+        "type": "AnnotationPage", "items": [one]}}
+    assert len(flatten(one)[0]) == 1
+    assert len(flatten([one, one])[0]) == 2
+    assert len(flatten(page)[0]) == 3
+    assert len(flatten({"type": "AnnotationCollection", "first": page})[0]) == 3
+    assert len(flatten({"rows": [one], "total": 1})[0]) == 1
+    assert len(flatten({"annotations": [one, one]})[0]) == 2
+    remote = flatten({"type": "AnnotationCollection", "first": "https://x.example/page1"})
+    assert remote[0] == [] and "not embedded" in remote[1][0]
+    assert flatten("text")[1]
+    assert site_link("https://x.example/nk/actors/kim-jong-un/") == ("actor", "kim-jong-un", "")
+    assert site_link("../articles/a-b/index.html#quote-x") == ("article", "a-b", "quote-x")
+    assert site_link("../timeline/#event-hanoi-summit") == ("event", "hanoi-summit", "")
+    assert site_link("https://www.wikidata.org/entity/Q1") is None
+    item = read_annotation({"id": "h", "text": "c", "tags": ["quote"], "target": [
+        {"source": "u", "selector": [{"type": "TextPositionSelector", "start": 3, "end": 5},
+                                     {"type": "TextQuoteSelector", "exact": "ab",
+                                      "prefix": "x", "suffix": "y"}]}]}, 1)
+    assert (item.exact, item.prefix, item.suffix, item.start, item.end) == ("ab", "x", "y", 3, 5)
+    assert item.tags == ["quote"] and item.texts == [("commenting", "c")]
