@@ -128,6 +128,7 @@ class StrictTree(HTMLParser):
 
 EXPORT_PATHS = {path for path, _ in EXPORTS}
 
+
 def parse(html: str | bytes) -> Node:
     tree = StrictTree()
     tree.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
