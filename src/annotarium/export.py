@@ -13,9 +13,10 @@ Nothing here reads a clock: the same archive gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,12 @@ class ExportFile:
 
 def export_files(linked: LinkedArchive, base_url: str = "") -> list[ExportFile]:
     """Every export file of the archive, in the order of :data:`EXPORTS`."""
+    return list(iter_exports(linked, base_url))
+
+
+def iter_exports(linked: LinkedArchive, base_url: str = "") -> Iterator[ExportFile]:
+    """The export files one at a time, so that each can be written and freed before the
+    next is made (on a 2,000-article archive they are 120 MB)."""
     from annotarium.export_annotations import annotations_bytes
     from annotarium.export_tables import (
         actors_csv,
@@ -69,27 +76,36 @@ def export_files(linked: LinkedArchive, base_url: str = "") -> list[ExportFile]:
         quotes_csv,
     )
 
-    # The exports allocate millions of small acyclic objects while the whole linked archive
-    # is alive; the cyclic garbage collector would walk all of it again and again (over a
-    # third of the export's time on a 2,000-article archive) and can find nothing to free.
+    makers: dict[str, Callable[[dict[str, Any]], bytes]] = {
+        "data/archive.json": lambda data: json_lines(data, ARCHIVE_LISTS),
+        "data/quotes.csv": quotes_csv,
+        "data/mentions.csv": mentions_csv,
+        "data/actors.csv": actors_csv,
+        "data/events.csv": events_csv,
+        "data/actors.graphml": actors_graphml,
+        "data/annotations.jsonld": annotations_bytes,
+        "data/events.ics": events_ics,
+    }
+    with _collector_paused():
+        data = archive_data(linked, base_url)
+    for path, _ in EXPORTS:
+        with _collector_paused():
+            content = makers[path](data)
+        yield ExportFile(path, content)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The exports allocate millions of small acyclic objects while the whole linked archive
+    is alive; the cyclic garbage collector would walk all of it again and again (over a
+    third of the export's time on a 2,000-article archive) and can find nothing to free."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = archive_data(linked, base_url)
-        made = {
-            "data/archive.json": json_lines(data, ARCHIVE_LISTS),
-            "data/quotes.csv": quotes_csv(data),
-            "data/mentions.csv": mentions_csv(data),
-            "data/actors.csv": actors_csv(data),
-            "data/events.csv": events_csv(data),
-            "data/actors.graphml": actors_graphml(data),
-            "data/annotations.jsonld": annotations_bytes(data),
-            "data/events.ics": events_ics(data),
-        }
+        yield
     finally:
         if collecting:
             gc.enable()
-    return [ExportFile(path, made[path]) for path, _ in EXPORTS]
 
 
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

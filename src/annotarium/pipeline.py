@@ -163,7 +163,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress) -> BuildResult:
     from annotarium import cache
-    from annotarium.export import export_files
+    from annotarium.export import iter_exports
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
@@ -207,10 +207,13 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
                 digests[page.path] = page.digest
             yield page.path, page.content
         progress("exporting data")
-        started_export = time.perf_counter()
-        exports = export_files(linked, options.base_url)
-        exporting[0] = time.perf_counter() - started_export
-        for export in exports:
+        exports = iter_exports(linked, options.base_url)
+        while True:
+            making = time.perf_counter()
+            export = next(exports, None)
+            exporting[0] += time.perf_counter() - making
+            if export is None:
+                break
             # an export depends on the whole archive: it is made every time, and kept
             # (not written again) when its bytes are those of the last build
             kinds["data"] += 1
