@@ -112,10 +112,9 @@ class Pictures:
         marks = [self._mark(e, urls, lane_ids, len(lane_ids)) for e in events]
         result = timeline_layout(marks, names, 960.0, max_rows=6)
         body, height = draw_timeline(result, [urls(f"actors/{a}/index.html") for a in lane_ids])
-        span = (
-            f"{min(e.date.start.year for e in events if e.date)}–"
-            f"{max(e.date.end.year for e in events if e.date)}"
-        )
+        first = min(e.date.start.year for e in events if e.date)
+        last = max(e.date.end.year for e in events if e.date)
+        span = str(first) if first == last else f"{first}–{last}"
         caption = f"Events on a time axis, {span}" if paged else f"The timeline, {span}"
         desc = (
             f"{len(events)} events in lanes by actor ({', '.join(names)}); an event "

@@ -61,7 +61,7 @@ def truncate(text: str, chars: int) -> str:
         return text
     cut = text[: chars - 1]
     space = cut.rfind(" ")
-    if space > chars * 0.6:
+    if text[chars - 1] != " " and space > chars * 0.6:  # not already at a word's end
         cut = cut[:space]
     return cut.rstrip(" ,;:–-") + "…"
 
@@ -145,7 +145,7 @@ def figure(
             el(
                 "p",
                 {"class": "chart-hint", "aria-hidden": "true"},
-                "On a narrow screen, the picture scrolls sideways.",
+                "Scroll sideways to see it all.",
             )
         )
     parts.append(el("div", {"class": "chart-scroll"}, svg))

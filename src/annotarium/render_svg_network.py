@@ -83,6 +83,8 @@ def select(nodes: Sequence[Node], edges: Sequence[Edge], limit: int, edge_limit:
     chosen: dict[tuple[str, str], Edge] = {}
     per_node: dict[str, int] = {}
     for edge in inner:
+        if len(chosen) >= edge_limit:
+            break
         if per_node.get(edge.source, 0) < 2 or per_node.get(edge.target, 0) < 2:
             chosen[(edge.source, edge.target)] = edge
             per_node[edge.source] = per_node.get(edge.source, 0) + 1
@@ -100,20 +102,30 @@ def _radius(weight: int, heaviest: int) -> float:
 
 
 def circular_order(graph: Graph) -> list[Node]:
-    """Nodes in an order where tied nodes tend to sit side by side."""
+    """Nodes in an order that keeps each hub among the nodes most tied to it.
+
+    The most connected nodes (one in eight) are hubs, spread evenly round the circle;
+    every other node joins the hub it is most tied to (of equals, the one with fewest
+    so far), the closest ties nearest to it, half on each side. Edges between a hub and
+    its own nodes are then short."""
     ties: dict[str, dict[str, int]] = {n.id: {} for n in graph.nodes}
     for edge in graph.edges:
         ties[edge.source][edge.target] = edge.weight
         ties[edge.target][edge.source] = edge.weight
-    left = {n.id: n for n in graph.nodes}
+    ranked = sorted(graph.nodes, key=lambda n: (-sum(ties[n.id].values()), -n.weight, n.id))
+    hubs = ranked[: max(1, round(len(ranked) / 8))]
+    groups: dict[str, list[tuple[int, str, Node]]] = {h.id: [] for h in hubs}
+    for node in ranked[len(hubs) :]:
+        best = min(
+            hubs, key=lambda h: (-ties[node.id].get(h.id, 0), len(groups[h.id]), hubs.index(h))
+        )
+        groups[best.id].append((-ties[node.id].get(best.id, 0), node.id, node))
     order: list[Node] = []
-    while left:
-        if not order or not any(k in left for k in ties[order[-1].id]):
-            first = min(left.values(), key=lambda n: (-sum(ties[n.id].values()), n.id))
-        else:
-            here = ties[order[-1].id]
-            first = min((left[k] for k in here if k in left), key=lambda n: (-here[n.id], n.id))
-        order.append(left.pop(first.id))
+    for hub in hubs:
+        members = [n for _, _, n in sorted(groups[hub.id])]
+        before = members[1::2]  # the closest ties alternate either side of the hub
+        after = members[0::2]
+        order.extend([*reversed(before), hub, *after])
     return order
 
 

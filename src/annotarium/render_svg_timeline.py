@@ -31,7 +31,9 @@ BREAK = 22.0  # px taken by a break in the axis
 FONT = 11.0  # px, labels
 ROW = 17.0  # px per row of marks
 LANE_HEAD = 15.0  # px, the lane's name above its rows
-AXIS = 26.0  # px below the last lane for ticks and years
+AXIS = 36.0  # px below the last lane for ticks, months and years
+MONTHS_FROM = 150.0  # px: a year at least this wide shows its months
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DOT = 4.5  # px, radius of a day
 GAP = 5.0  # px between a mark and its label, and between neighbours
 LABEL_CHARS = 32
@@ -76,16 +78,18 @@ class Scale:
     segments: tuple[Segment, ...]
 
     def x(self, day: dt.date) -> float:
-        """Where a day starts on the axis."""
+        """Where a day starts on the axis; a day in a break sits where the break starts."""
+        previous = self.segments[0].x0 if self.segments else 0.0
         for segment in self.segments:
-            if segment.first <= day.year <= segment.last:
+            if day.year < segment.first:
+                return previous
+            if day.year <= segment.last:
                 x = segment.x0 + sum(segment.widths[: day.year - segment.first])
                 first = dt.date(day.year, 1, 1)
                 length = (dt.date(day.year + 1, 1, 1) - first).days
                 return x + segment.widths[day.year - segment.first] * (day - first).days / length
-        if not self.segments or day.year < self.segments[0].first:
-            return self.segments[0].x0 if self.segments else 0.0
-        return self.segments[-1].x1
+            previous = segment.x1
+        return previous
 
     def x_end(self, day: dt.date) -> float:
         """Where an inclusive last day ends."""
@@ -389,15 +393,46 @@ def _axis(result: Layout) -> Markup:
             label = str(year)
             w = text_width(label, FONT)
             centre = x + year_width / 2
+            months = year_width >= MONTHS_FROM
             if centre - w / 2 >= last_label + 4 and centre + w / 2 <= result.width:
                 parts.append(
                     el(
                         "text",
-                        {"class": "tl-year", "x": centre, "y": y + 17, "text-anchor": "middle"},
+                        {
+                            "class": "tl-year",
+                            "x": centre,
+                            "y": y + (30 if months else 17),
+                            "text-anchor": "middle",
+                        },
                         label,
                     )
                 )
                 last_label = centre + w / 2
+            if months:
+                parts.append(_months(x, year_width, y))
             x += year_width
         parts.append(el("path", {"class": "tl-tick", "d": f"M{num(x)} {num(y)}v5"}))
+    return Markup("".join(parts))
+
+
+def _months(x: float, width: float, y: float) -> Markup:
+    """Month ticks and initials across a year drawn wide enough for them."""
+    parts = []
+    step = width / 12
+    for month in range(12):
+        left = x + month * step
+        if month:
+            parts.append(el("path", {"class": "tl-tick tl-month", "d": f"M{num(left)} {num(y)}v3"}))
+        parts.append(
+            el(
+                "text",
+                {
+                    "class": "tl-month-name",
+                    "x": left + step / 2,
+                    "y": y + 14,
+                    "text-anchor": "middle",
+                },
+                MONTH_NAMES[month] if step >= 26 else MONTH_NAMES[month][0],
+            )
+        )
     return Markup("".join(parts))
