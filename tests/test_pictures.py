@@ -63,18 +63,28 @@ def test_truncate_cuts_at_a_word_and_says_so() -> None:
 # --- the timeline layout ------------------------------------------------------------------
 
 
-def mark(ident: str, start: str, end: str | None = None, precision: str = "day",
-         lanes: tuple[int, ...] = (0,), approximate: bool = False, title: str = "") -> Mark:
+def mark(
+    ident: str,
+    start: str,
+    end: str | None = None,
+    precision: str = "day",
+    lanes: tuple[int, ...] = (0,),
+    approximate: bool = False,
+    title: str = "",
+) -> Mark:
     first = dt.date.fromisoformat(start)
     last = dt.date.fromisoformat(end) if end else first
-    return Mark(ident, title or ident, first, last, precision, approximate, start,
-                f"#event-{ident}", lanes)
+    return Mark(
+        ident, title or ident, first, last, precision, approximate, start, f"#event-{ident}", lanes
+    )
 
 
 def test_scale_breaks_long_empty_stretches_and_widens_busy_years() -> None:
-    marks = [mark("war", "1950-06-25", "1953-07-27", "range"),
-             *(mark(f"e{i}", f"2019-0{i}-01") for i in range(1, 8)),
-             mark("late", "2016-09-01", "2016-12-31", "part")]
+    marks = [
+        mark("war", "1950-06-25", "1953-07-27", "range"),
+        *(mark(f"e{i}", f"2019-0{i}-01") for i in range(1, 8)),
+        mark("late", "2016-09-01", "2016-12-31", "part"),
+    ]
     scale = build_scale(marks, 0.0, 900.0)
     assert [(s.first, s.last) for s in scale.segments] == [(1950, 1953), (2016, 2019)]
     assert scale.segments[0].x0 == 0.0
@@ -114,14 +124,15 @@ def _check_no_overlap(result, width: float) -> None:  # type: ignore[no-untyped-
     rows: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
     for placed in result.placed:
         rows.setdefault((placed.lane, placed.row), []).append(
-            (placed.x0, placed.x1, "mark", placed.mark.id))
+            (placed.x0, placed.x1, "mark", placed.mark.id)
+        )
         if placed.label is not None:
             a, b = _label_box(placed)
-            assert 0 <= a and b <= width, f"label of {placed.mark.id} leaves the picture"
+            assert a >= 0 and b <= width, f"label of {placed.mark.id} leaves the picture"
             rows[(placed.lane, placed.row)].append((a, b, "label", placed.mark.id))
     for items in rows.values():
         for i, (a0, a1, kind_a, id_a) in enumerate(items):
-            for b0, b1, kind_b, id_b in items[i + 1:]:
+            for b0, b1, kind_b, id_b in items[i + 1 :]:
                 if "label" in (kind_a, kind_b):
                     assert a1 <= b0 or b1 <= a0, f"{kind_a} {id_a} overlaps {kind_b} {id_b}"
 
@@ -130,18 +141,39 @@ dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2020, 12, 31))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(dates, st.integers(0, 400), st.sampled_from(["day", "month", "range"]),
-                          st.sets(st.integers(0, 2), min_size=1), st.text(min_size=1,
-                                                                          max_size=40)),
-                min_size=1, max_size=50))
+@given(
+    st.lists(
+        st.tuples(
+            dates,
+            st.integers(0, 400),
+            st.sampled_from(["day", "month", "range"]),
+            st.sets(st.integers(0, 2), min_size=1),
+            st.text(min_size=1, max_size=40),
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
 def test_labels_never_overlap_and_every_mark_is_placed(items) -> None:  # type: ignore[no-untyped-def]
-    marks = [Mark(f"e{i}", title, start, start + dt.timedelta(days=length), precision, False,
-                  "", "#", tuple(sorted(lanes)))
-             for i, (start, length, precision, lanes, title) in enumerate(items)]
+    marks = [
+        Mark(
+            f"e{i}",
+            title,
+            start,
+            start + dt.timedelta(days=length),
+            precision,
+            False,
+            "",
+            "#",
+            tuple(sorted(lanes)),
+        )
+        for i, (start, length, precision, lanes, title) in enumerate(items)
+    ]
     result = layout(marks, ["a", "b", "c"], 600.0, max_rows=3)
     _check_no_overlap(result, 600.0)
     assert sorted((p.mark.id, p.lane) for p in result.placed) == sorted(
-        (m.id, lane) for m in marks for lane in m.lanes)
+        (m.id, lane) for m in marks for lane in m.lanes
+    )
     assert all(r <= 3 for r in result.rows)
     labelled = [p.mark.id for p in result.placed if p.label]
     assert len(labelled) == len(set(labelled)), "an event is labelled once"
@@ -171,14 +203,20 @@ def test_select_keeps_the_most_connected_and_drops_the_lonely() -> None:
     assert [n.id for n in graph.nodes] == ["a", "b", "c"]
     assert {(e.source, e.target) for e in graph.edges} == {("a", "b"), ("a", "c"), ("b", "c")}
     assert select(nodes, edges, limit=10, edge_limit=2).edges == (
-        Edge("a", "b", 5), Edge("a", "c", 3))
+        Edge("a", "b", 5),
+        Edge("a", "c", 3),
+    )
     assert "f" not in {n.id for n in select(nodes, edges, 10, 10).nodes}
 
 
 def test_circle_layout_is_deterministic_and_round() -> None:
     nodes = tuple(Node(f"n{i}", f"Actor {i}", i + 1, f"n{i}.html") for i in range(30))
-    edges = tuple(Edge(f"n{i}", f"n{j}", (i * j) % 5 + 1)
-                  for i in range(30) for j in range(i + 1, 30) if (i + j) % 4 == 0)
+    edges = tuple(
+        Edge(f"n{i}", f"n{j}", (i * j) % 5 + 1)
+        for i in range(30)
+        for j in range(i + 1, 30)
+        if (i + j) % 4 == 0
+    )
     drawing = circle_layout(Graph(nodes, edges))
     assert drawing == circle_layout(Graph(nodes, edges))
     assert sorted(p.node.id for p in drawing.positions) == sorted(n.id for n in nodes)
@@ -191,8 +229,9 @@ def test_circle_layout_is_deterministic_and_round() -> None:
 def test_star_layout_puts_the_actor_in_the_middle() -> None:
     centre = Node("me", "Me", 3, None)
     others = tuple(Node(f"o{i}", f"Other {i}", 1, f"o{i}.html") for i in range(5))
-    drawing = star_layout(centre, Graph((centre, *others),
-                                        tuple(Edge("me", o.id, 1) for o in others)))
+    drawing = star_layout(
+        centre, Graph((centre, *others), tuple(Edge("me", o.id, 1) for o in others))
+    )
     first = drawing.positions[0]
     assert first.node == centre
     assert (first.x, first.y) == (drawing.size[0] / 2, drawing.size[1] / 2)
@@ -232,8 +271,13 @@ def svgs(html: str) -> list[str]:
     return found
 
 
-PICTURE_PAGES = ("index.html", "timeline/index.html", "actors/index.html",
-                 "actors/donald-trump/index.html", "actors/evans-revere/index.html")
+PICTURE_PAGES = (
+    "index.html",
+    "timeline/index.html",
+    "actors/index.html",
+    "actors/donald-trump/index.html",
+    "actors/evans-revere/index.html",
+)
 
 
 @pytest.mark.parametrize("path", PICTURE_PAGES)
@@ -293,8 +337,11 @@ def test_timeline_marks_match_the_events(site: Path, linked) -> None:  # type: i
 def test_actor_timeline_has_the_actor_events(site: Path, linked) -> None:  # type: ignore[no-untyped-def]
     page = parse_file(site / "actors/donald-trump/index.html")
     marks = _marks(page)
-    dated = {e.event.id for e in linked.timeline
-             if e.date is not None and "donald-trump" in e.event.actors}
+    dated = {
+        e.event.id
+        for e in linked.timeline
+        if e.date is not None and "donald-trump" in e.event.actors
+    }
     assert sorted(a.attrs["data-event"] for a in marks) == sorted(dated)
     assert all(a.attrs["href"].startswith("../../timeline/index.html#event-") for a in marks)
 
@@ -326,8 +373,10 @@ def test_one_hop_network_on_an_actor_page(site: Path, linked) -> None:  # type: 
     assert len(links) == len(related)
     assert {a.attrs["data-actor"] for a in links} == {r.id for r in related}
     assert figure.find("g", data_actor="donald-trump") is not None, "the actor in the middle"
-    weights = {line.attrs["data-target"]: int(line.attrs["data-weight"])
-               for line in figure.find_all("line", data_source="donald-trump")}
+    weights = {
+        line.attrs["data-target"]: int(line.attrs["data-weight"])
+        for line in figure.find_all("line", data_source="donald-trump")
+    }
     assert weights == {r.id: r.count for r in related}
 
 

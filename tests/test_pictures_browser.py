@@ -67,8 +67,11 @@ def test_clicking_a_timeline_mark_targets_its_event(site: Path, page: Page) -> N
                    return el && {tag: el.tagName, id: el.id,
                                  title: el.querySelector('.event-title').textContent}; }"""
     )
-    assert target == {"tag": "LI", "id": "event-singapore-summit",
-                      "title": page.locator("#event-singapore-summit .event-title").inner_text()}
+    assert target == {
+        "tag": "LI",
+        "id": "event-singapore-summit",
+        "title": page.locator("#event-singapore-summit .event-title").inner_text(),
+    }
     page.wait_for_function(
         """() => { const r = document.getElementById('event-singapore-summit')
                      .getBoundingClientRect();
@@ -87,12 +90,16 @@ def test_clicking_an_actor_timeline_mark_opens_the_timeline(site: Path, page: Pa
     assert page.evaluate("() => document.querySelector(':target').id") == "event-hanoi-summit"
 
 
-@pytest.mark.parametrize(("start", "figure", "actor"), [
-    ("actors", "actors--network", "kim-jong-un"),
-    ("actor", "actor--network", "north-korea"),
-])
-def test_clicking_a_network_node_opens_the_actor(site: Path, page: Page, start: str,
-                                                 figure: str, actor: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "figure", "actor"),
+    [
+        ("actors", "actors--network", "kim-jong-un"),
+        ("actor", "actor--network", "north-korea"),
+    ],
+)
+def test_clicking_a_network_node_opens_the_actor(
+    site: Path, page: Page, start: str, figure: str, actor: str
+) -> None:
     page.goto(url(site, PAGES[start]))
     node = page.locator(f'#{figure} a.net-node[data-actor="{actor}"]')
     assert node.count() == 1, f"no node for {actor}"
@@ -109,23 +116,29 @@ def test_marks_and_nodes_are_reachable_by_keyboard(site: Path, page: Page) -> No
     first.focus()
     focused = page.evaluate(
         "() => document.activeElement.closest('a') && "
-        "document.activeElement.getAttribute('data-actor')")
+        "document.activeElement.getAttribute('data-actor')"
+    )
     assert focused == first.get_attribute("data-actor")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == url(site, f"actors/{focused}/index.html")
 
 
-@pytest.mark.parametrize(("kind", "width", "scheme"), [
-    (kind, width, scheme) for kind in PAGES
-    for width, scheme in ((360, "light"), (1280, "light"), (1280, "dark"))])
-def test_picture_screenshots(site: Path, browser: Browser, kind: str, width: int,
-                             scheme: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "width", "scheme"),
+    [
+        (kind, width, scheme)
+        for kind in PAGES
+        for width, scheme in ((360, "light"), (1280, "light"), (1280, "dark"))
+    ],
+)
+def test_picture_screenshots(
+    site: Path, browser: Browser, kind: str, width: int, scheme: str
+) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"pictures-{kind}-{width}{'-dark' if scheme == 'dark' else ''}.png"
     shot.unlink(missing_ok=True)
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     try:
         page = context.new_page()
         page.goto(url(site, PAGES[kind]))
@@ -135,7 +148,8 @@ def test_picture_screenshots(site: Path, browser: Browser, kind: str, width: int
             """() => ({page: document.documentElement.scrollWidth,
                        svgs: [...document.querySelectorAll('.chart-svg')].map(svg => {
                          const r = svg.getBoundingClientRect();
-                         return {w: r.width, h: r.height}; })})""")
+                         return {w: r.width, h: r.height}; })})"""
+        )
     finally:
         context.close()
     assert shot.is_file() and shot.stat().st_size > 0
@@ -150,6 +164,7 @@ def test_pictures_print_within_the_page(site: Path, page: Page) -> None:
     box = page.evaluate(
         """() => { const r = document.querySelector('.chart-svg').getBoundingClientRect();
                    return {right: r.right, width: r.width,
-                           page: document.documentElement.clientWidth}; }""")
+                           page: document.documentElement.clientWidth}; }"""
+    )
     assert box["right"] <= box["page"] + 1, f"the timeline is cut off in print: {box}"
     assert page.locator(".chart-data").first.is_hidden(), "tables are printed twice"
