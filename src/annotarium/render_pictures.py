@@ -58,6 +58,10 @@ class Pictures:
             for item in related:
                 self.pairs[tuple(sorted((first, item.id)))] = item.count  # type: ignore[index]
         self.dated = [e.event for e in linked.timeline if e.date is not None]
+        self.events_of: defaultdict[str, list[Event]] = defaultdict(list)
+        for event in self.dated:
+            for actor in dict.fromkeys(event.actors):
+                self.events_of[actor].append(event)
         self.undated = len(linked.timeline) - len(self.dated)
         counts = Counter(a for e in self.dated for a in e.actors if a in self.names)
         self.lanes = [a for a, _ in sorted(counts.items(), key=lambda i: (-i[1], i[0]))][
@@ -104,8 +108,8 @@ class Pictures:
         return Markup("".join(parts))
 
     def _timeline_figure(self, events: list[Event], urls: Urls, ident: str, paged: bool) -> Markup:
-        has_other = any(not any(a in e.actors for a in self.lanes) for e in events)
-        lane_ids = list(self.lanes)
+        lane_ids = [a for a in self.lanes if any(a in e.actors for e in events)]
+        has_other = any(not any(a in e.actors for a in lane_ids) for e in events)
         names = [self.names[a] for a in lane_ids]
         if has_other:
             names.append("Others")
@@ -147,7 +151,7 @@ class Pictures:
         )
 
     def actor_timeline(self, actor_id: str, urls: Urls) -> Markup:
-        events = [e for e in self.dated if actor_id in e.actors]
+        events = self.events_of.get(actor_id, [])
         if not events:
             return Markup("")
         name = self.names.get(actor_id, actor_id)
@@ -390,7 +394,7 @@ class Pictures:
                     ("Article", "Mentions and quotes"),
                 )
             )
-        own = [e for e in self.dated if actor_id in e.actors]
+        own = self.events_of.get(actor_id, [])
         if len({e.date.start.year for e in own if e.date}) > 1:
             charts.append(self._years("actor--years", own, urls, "Events per year"))
         if charts:

@@ -20,7 +20,7 @@ Attrs = Mapping[str, str | int | float | None]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDE = ("timeline", "network")  # kinds kept wide enough to read, scrolling on phones
-CHAR_WIDTH = 0.58  # average advance of a sans-serif character, in ems (a safe estimate)
+CHAR_WIDTH = 0.6  # average advance of a sans-serif character, in ems (a safe estimate)
 
 
 def num(value: float) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from annotarium.render_svg import Table, el, figure, link, text_width, truncate
+from annotarium.render_svg import CHAR_WIDTH, Table, el, figure, link, text_width, truncate
 
 WIDTH = 360.0
 LABEL_W = 160.0
@@ -34,7 +34,7 @@ def bar_layout(bars: Sequence[Bar]) -> list[tuple[Bar, str, float, float]]:
     top = max((b.value for b in bars), default=0)
     value_w = max((text_width(str(b.value), FONT) for b in bars), default=0) + 8
     room = WIDTH - LABEL_W - value_w - 4
-    chars = int((LABEL_W - 8) / (FONT * 0.58))
+    chars = int((LABEL_W - 8) / (FONT * CHAR_WIDTH))
     return [
         (
             bar,
