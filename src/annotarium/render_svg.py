@@ -34,7 +34,7 @@ def num(value: float) -> str:
 def _attr(value: str | int | float) -> str:
     if isinstance(value, float):
         return num(value)
-    return str(escape(value))
+    return escape(value)
 
 
 def el(tag: str, attrs: Attrs | None = None, *children: str) -> Markup:
@@ -42,11 +42,11 @@ def el(tag: str, attrs: Attrs | None = None, *children: str) -> Markup:
     Attributes whose value is None are left out; the rest keep the order given. Empty
     elements get an end tag too (``<circle …></circle>``), which both HTML and XML read
     the same way."""
-    head = tag + "".join(
-        f' {name}="{_attr(value)}"' for name, value in (attrs or {}).items() if value is not None
+    head = "".join(
+        [f' {name}="{_attr(value)}"' for name, value in (attrs or {}).items() if value is not None]
     )
-    body = "".join(str(escape(child)) for child in children)
-    return Markup(f"<{head}>{body}</{tag}>")
+    body = "".join([c if isinstance(c, Markup) else escape(c) for c in children])
+    return Markup(f"<{tag}{head}>{body}</{tag}>")
 
 
 def text_width(text: str, size: float) -> float:
