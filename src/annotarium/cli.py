@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
         help="'json' prints {errors, warnings, summary} (default: text)",
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="rewrite the annotation files of annotations that were re-anchored after the "
+        "article changed (comments and formatting are kept; orphans are left alone)",
+    )
     check.set_defaults(run=_run_check)
 
     build = commands.add_parser(
@@ -167,15 +173,23 @@ def _run_check(args: argparse.Namespace) -> int:
     result = check_archive(source)
     diags = result.diagnostics
     failed = diags.has_errors() or (args.strict and bool(diags.warnings))
+    fixes = []
+    if args.fix and result.linked is not None:
+        from annotarium.fix import fix_archive
+
+        fixes = fix_archive(result.linked.anchored)
     if args.format == "json":
         report = {
             "errors": [d.to_json() for d in diags.errors],
             "warnings": [d.to_json() for d in diags.warnings],
             "summary": result.summary(),
+            "fixed": [{"path": str(f.path), "annotations": f.annotations} for f in fixes],
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return EXIT_CONTENT if failed else EXIT_OK
     _print_diagnostics(diags, sys.stdout)
+    for fixed in fixes:
+        print(f"fixed {_plural(fixed.annotations, 'annotation')} in {fixed.path}")
     summary = result.summary()
     errors, warnings = len(diags.errors), len(diags.warnings)
     counts = summary.get("annotations", {})
