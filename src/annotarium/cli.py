@@ -113,6 +113,29 @@ def _parser() -> argparse.ArgumentParser:
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
     serve.set_defaults(run=_run_serve)
 
+    new = commands.add_parser(
+        "new",
+        help="add an article and draft its annotations",
+        description="Copy an article (a plain-text export or Markdown) into seeds/ and write "
+        "content/articles/<slug>.yaml with its metadata and drafted quotes, speakers, dates "
+        "and mentions, each marked 'draft: true'. Unknown speakers are proposed as new actors "
+        "in content/actors.yaml. See docs/new.md.",
+    )
+    new.add_argument("path", type=Path, metavar="PATH", help="the article text (.txt or .md)")
+    _source_option(new)
+    new.add_argument(
+        "--slug", default=None, help="the article's slug (default: from the file name)"
+    )
+    new.add_argument(
+        "--published",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the publication date, to resolve 'Tuesday' or 'last February' (default: the "
+        "front matter or the dateline, if any)",
+    )
+    new.add_argument("--force", action="store_true", help="replace an existing annotation file")
+    new.set_defaults(run=_run_new)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of a kind of file",
@@ -123,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         "kind", choices=("article", "actors", "places", "topics", "events", "config")
     )
     schema.set_defaults(run=_run_schema)
-    for sub in (check, build, serve, schema):
+    for sub in (check, build, serve, new, schema):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -183,8 +206,9 @@ def _run_check(args: argparse.Namespace) -> int:
             "errors": [d.to_json() for d in diags.errors],
             "warnings": [d.to_json() for d in diags.warnings],
             "summary": result.summary(),
-            "fixed": [{"path": str(f.path), "annotations": f.annotations} for f in fixes],
         }
+        if args.fix:
+            report["fixed"] = [{"path": str(f.path), "annotations": f.annotations} for f in fixes]
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return EXIT_CONTENT if failed else EXIT_OK
     _print_diagnostics(diags, sys.stdout)
@@ -306,6 +330,13 @@ def _run_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     watch = [source / name for name in ("content", "seeds", "templates", "annotarium.yaml")]
     return serve(lambda target: build_errors(source, target), watch, args.bind, args.port)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from annotarium.draft_run import run_new
+
+    source = args.source if args.source is not None else Path.cwd()
+    return run_new(args.path, source, args.slug, args.published, args.force)
 
 
 def _run_schema(args: argparse.Namespace) -> int:
