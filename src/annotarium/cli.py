@@ -212,8 +212,10 @@ def _run_check(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return EXIT_CONTENT if failed else EXIT_OK
     _print_diagnostics(diags, sys.stdout)
+    from annotarium.diagnostics import display_path
+
     for fixed in fixes:
-        print(f"fixed {_plural(fixed.annotations, 'annotation')} in {fixed.path}")
+        print(f"fixed {_plural(fixed.annotations, 'annotation')} in {display_path(fixed.path)}")
     summary = result.summary()
     errors, warnings = len(diags.errors), len(diags.warnings)
     counts = summary.get("annotations", {})

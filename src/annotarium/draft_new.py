@@ -139,9 +139,7 @@ def draft_article(
         published = value if isinstance(value, dt.date) else _iso(str(value))
         published_from = "the front matter" if published else None
     if published is None:
-        published, agency = _dateline(text)
-        if published is not None:
-            published_from = "the dateline"
+        published, agency, published_from = _dateline(text)
         publication = publication or agency
     suffix = source.suffix.lower() if source.suffix else ".txt"
     draft = Draft(
@@ -193,19 +191,24 @@ def _iso(value: str) -> dt.date | None:
         return None
 
 
-def _dateline(text: ArticleText) -> tuple[dt.date | None, str | None]:
+def _dateline(text: ArticleText) -> tuple[dt.date | None, str | None, str | None]:
     """A publication date from a wire dateline ("SEOUL, March 3, 2021 (Reuters) -") or a
-    date line near the top ("12 March 2021"); and the agency the dateline names."""
+    date line near the top ("12 March 2021"); the agency the dateline names; and which."""
+    agency = None
     for block in text.blocks[:4]:
         line = block.text.split("\n")[0].strip()
         match = _DATELINE.match(line)
         if match:
             agency = match["agency"].strip() if match["agency"] else None
-            return parse_day(match["date"]), agency
+            day = parse_day(match["date"])
+            if day is not None:
+                return day, agency, "the dateline"
         match = _DATE_LINE.match(line)
         if match:
-            return parse_day(match["date"]), None
-    return None, None
+            day = parse_day(match["date"])
+            if day is not None:
+                return day, agency, "the date line at the top"
+    return None, agency, None
 
 
 def _selection(text: NormalizedText, start: int, end: int) -> Selection:
@@ -261,7 +264,7 @@ def _resolve(speaker: Speaker, actors: dict[str, Actor], proposals: dict[str, Ne
     for proposal in proposals.values():
         if proposal.name == speaker.name:
             return proposal.id
-    base = schema.suggest_slug(speaker.name) or "speaker"
+    base = schema.suggest_slug(re.sub(r"[’'.]", "", speaker.name)) or "speaker"
     candidate, number = base, 2
     while candidate in actors or candidate in proposals:
         candidate, number = f"{base}-{number}", number + 1
