@@ -220,7 +220,7 @@ def find_dates(
             elif value:
                 last_year = int(value[:4])
             words = match.group()
-            lead = re.match(r"(?:on|of|during)\s+", words)
+            lead = re.match(r"(?:on|of|during)\s+", words, re.IGNORECASE)
             if lead:  # "on June 30" is annotated as "June 30"; "in 2007" keeps its "in"
                 words, start = words[lead.end() :], start + lead.end()
             found.append(

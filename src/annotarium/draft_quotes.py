@@ -320,7 +320,7 @@ def _strip_titles(name: str) -> str:
 
 
 def _person(phrase: str, names: dict[str, str], description: str | None = None) -> Speaker | None:
-    name = _strip_titles(phrase)
+    name = re.sub(r"[’']s$", "", _strip_titles(phrase))  # North Korea's media: North Korea
     if not name or name in _NOT_NAMES:
         return None
     full = names.get(name, name) if " " not in name else name
