@@ -153,8 +153,12 @@ _PATTERNS: list[tuple[str, str]] = [
         r"Christmas Day)\b",
     ),
     ("deictic", r"\b(?P<rel>this|last|next|the past|the previous)\s+(?P<unit>week|month|year)\b"),
-    ("ago", rf"\b(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago\b"),
+    (
+        "ago",
+        rf"\b(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?|decades?)\s+ago\b",
+    ),
     ("recent", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months)\b"),
+    ("decade", r"\b(?:(?:the|in the)\s+)?(?P<y>(?:1[89]|20)\d0)s\b"),
     ("yesterday", r"\b(?P<word>yesterday|today|tomorrow)\b"),
 ]
 _COMBINED = [
@@ -353,6 +357,8 @@ def _resolve(
         return f"{m['y1']}/{m['y2']}", False, False
     if name == "year":
         return str(year), False, False
+    if name == "decade":
+        return f"{year}/{year + 9}", False, False
     if name == "weekday":
         if published is None:
             return None, True, False
@@ -373,6 +379,8 @@ def _resolve(
         unit = m["unit"].lower().rstrip("s")
         if unit == "day":
             return (published - dt.timedelta(days=count)).isoformat(), True, False
+        if unit == "fortnight":
+            return (published - dt.timedelta(days=14 * count)).isoformat(), True, True
         if unit == "week":
             day = published - dt.timedelta(weeks=count)
             return f"{day - dt.timedelta(days=day.weekday())}/{day}", True, True

@@ -24,7 +24,8 @@ _SPEECH = (
     r"explained|explains|stated|states|declared|declares|insisted|insists|asked|asks|"
     r"replied|replies|recalled|recalls|remarked|observed|observes|cautioned|cautions|"
     r"acknowledged|acknowledges|conceded|concedes|countered|counters|continued|"
-    r"predicted|predicts|suggested|suggests|contended|contends|maintained|maintains"
+    r"predicted|predicts|suggested|suggests|contended|contends|maintained|maintains|"
+    r"urged|urges|demanded|demands|vowed|vows|pledged|pledges|announced|announces"
 )
 _NAME_WORD = r"(?:[A-Z][a-z]*[A-Z]?[a-z’'-]+|[A-Z]\.|[A-Z]{2,}(?![a-z]))"
 _NAME = (
@@ -175,7 +176,7 @@ _IN_DOCUMENT = re.compile(
 )
 _TERM_CUE = re.compile(
     r"(?:so-called|the term|the word|the phrase|definition of|defined as|called|dubbed|"
-    r"known as|branded|labelled|labeled|what it calls|what they call)\s*$",
+    r"known as|branded|labelled|labeled)\s*$",
     re.IGNORECASE,
 )
 _AUX = r"(?:\s+(?:has|have|had|also|previously|repeatedly|once|later|then|earlier|again))*"
@@ -291,8 +292,8 @@ def _kind(paragraph: str, start: int, words: str) -> str:
     starts_clause = (
         not before or before[-1] in ".:?!" or (before[-1] == "," and words[:1].isupper())
     )
-    if starts_clause and words[:1].isupper() and count >= 4:
-        return "direct"
+    if starts_clause and words[:1].isupper() and (count >= 4 or words.rstrip()[-1:] in ".?!"):
+        return "direct"  # a sentence of its own, however short ("Everyone was.")
     return "partial"
 
 
@@ -345,7 +346,7 @@ _PRONOUN_SAID_BEFORE = re.compile(
     rf"\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey){_AUX}\s+(?:{_SPEECH})\b(?:\s+[\w’'-]+){{0,8}}?\s*[:,]?\s*$"
 )
 _SUBJECT_SAID = re.compile(
-    rf"(?:(?P<name>{_NAME})|(?P<np>(?:\b(?:the|a|an)\s+|\b[A-Z][\w.]*[’']s\s+|\b[Aa]\s+[A-Z][\w.]+\s+)"
+    rf"(?:(?P<name>{_NAME})|(?P<np>(?:\b(?:the|a|an|[Oo]ne)\s+|\b[A-Z][\w.]*[’']s\s+|\b[Aa]\s+[A-Z][\w.]+\s+)"
     rf"[\w’'.-]+(?:\s+[\w’'.-]+){{0,5}}?))(?:,[^,“”\"]{{3,120}},)?{_AUX}\s+(?:{_SPEECH})\b"
 )
 _AFTER_NP_SAID = re.compile(
@@ -361,6 +362,16 @@ _ACCORDING = re.compile(
 _BEFORE_NAME_SAID = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,]{{3,120}},)?{_AUX}\s+(?:{_SPEECH})(?:\s+\w+){{0,4}}?\s*(?:that\s*)?[:,]?\s*$"
 )
+_WHAT_X_CALLS = re.compile(
+    rf"\bwhat\s+(?:(?P<pronoun>he|she|it|they)|(?P<name>{_NAME}))\s+"
+    rf"(?:calls?|called|describes?\s+as|described\s+as|dubs?|dubbed|terms?|termed)"
+    rf"(?:\s+(?:the|a|an|its|his|her|their))?\s*$"
+)
+_WHICH_SAID = re.compile(
+    rf"(?P<name>{_NAME}),\s+(?:which|who)(?:\s+\w+)?\s+(?:{_SPEECH})\s*(?:that\s*)?$"
+)
+_INTRODUCED = re.compile(r"^(?P<clause>[^:]{3,160}):\s*$")  # "Her conclusion is blunt:"
+_POSSESSIVE = re.compile(r"^\s*(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\b")
 _FROM_NAME = re.compile(
     rf"\b(?:warnings?|remarks?|words|threats?|promises?|comments?|claims?|vows?)\s+"
     rf"(?:from|by)\s+(?P<name>{_NAME})"
@@ -399,9 +410,37 @@ def _attribute(
     if pronoun:
         if previous is not None:
             return previous, "he said: the speaker before"
-        found_speaker = _antecedent(earlier_block + "\n\n" + paragraph[: max(0, start - 1)], names)
+        found_speaker = _antecedent(
+            earlier_block + "\n\n" + paragraph[: max(0, start - 1)],
+            names,
+            person=not re.search(r"\b(?:it|they)\b", pronoun.group(), re.IGNORECASE),
+        )
         if found_speaker is not None:
             return found_speaker, "he said: the last one named"
+    earlier = earlier_block + "\n\n" + paragraph[: max(0, start - 1)]
+    match = _WHAT_X_CALLS.search(before)
+    if match:
+        if match["name"] and _person(match["name"], names):
+            return _person(match["name"], names), "what X calls"
+        found_speaker = previous or _antecedent(earlier, names)
+        if match["pronoun"] and found_speaker is not None:
+            return found_speaker, "what she calls"
+    match = _WHICH_SAID.search(before)
+    if match and _strip_titles(match["name"]):
+        return _organisation_or_person(match["name"], names), "X, which said"
+    match = _INTRODUCED.match(before)
+    if match and not re.search(rf"\b(?:{_SPEECH})\b", match["clause"]):
+        clause = match["clause"]
+        named = [m for m in re.finditer(_NAME, clause) if _person(m.group(), names)]
+        if named and (
+            _strip_titles(named[0].group()).split()[-1] in names
+            or " " in _strip_titles(named[0].group())
+        ):
+            return _person(named[0].group(), names), "X: “…”"
+        if _POSSESSIVE.match(clause):
+            found_speaker = previous or _antecedent(earlier, names)
+            if found_speaker is not None:
+                return found_speaker, "her conclusion: “…”"
     for part in (after_close, before):
         match = _ACCORDING.search(part)
         if match:
@@ -434,9 +473,11 @@ def _attribute(
         sentence = paragraph[head:tail]
         for match in re.finditer(_NAME, sentence):
             offset = match.start()
-            if offset == 0 or sentence[max(0, offset - 4) : offset].lower().endswith("the "):
+            if sentence[max(0, offset - 4) : offset].lower().endswith("the "):
                 continue
             speaker = _person(match.group(), names)
+            if offset == 0 and (speaker is None or speaker.name.split()[-1] not in names):
+                continue  # a capital at the start of a sentence is not yet a name
             if speaker and (
                 " " in speaker.name
                 or _occurrences(paragraph, speaker.name) > 1
@@ -472,6 +513,13 @@ def _subject(match: re.Match[str], names: dict[str, str]) -> Speaker | None:
     return speaker
 
 
+def _organisation_or_person(phrase: str, names: dict[str, str]) -> Speaker | None:
+    speaker = _person(phrase, names)
+    if speaker is not None and _INSTITUTION.search(speaker.name):
+        return Speaker(speaker.phrase, speaker.name, "organisation", speaker.description)
+    return speaker
+
+
 def _last_subject(before: str, names: dict[str, str]) -> Speaker | None:
     """The subject of the last verb of speech before a quote in its sentence."""
     found = None
@@ -480,9 +528,17 @@ def _last_subject(before: str, names: dict[str, str]) -> Speaker | None:
     return _subject(found, names) if found is not None else None
 
 
-def _antecedent(earlier: str, names: dict[str, str]) -> Speaker | None:
-    """Who "he said" or "it said" refers to: the last one who said something, or the
-    last person named, in this paragraph or the one before."""
+_INSTITUTION = re.compile(
+    r"\b(?:Group|Institute|Institution|Council|Foundation|Agency|Ministry|Committee|"
+    r"Commission|Organi[sz]ation|Association|Center|Centre|Office|Department|Bank|"
+    r"Fund|Union|Party|Service|News|University|Review|Times|Post|Endowment)\b"
+)
+
+
+def _antecedent(earlier: str, names: dict[str, str], person: bool = True) -> Speaker | None:
+    """Who "she said" or "it said" refers to: the last one who said something, or the
+    last person named (for he and she, not an institution), in this paragraph or the
+    one before."""
     best: tuple[int, Speaker] | None = None
     for match in _SUBJECT_SAID.finditer(earlier):
         speaker = _subject(match, names)
@@ -491,6 +547,8 @@ def _antecedent(earlier: str, names: dict[str, str]) -> Speaker | None:
     for match in re.finditer(_NAME, earlier):
         name = _strip_titles(match.group())
         if not name or (" " not in name and name not in names):
+            continue
+        if person and _INSTITUTION.search(name):
             continue
         if best is None or match.start() > best[0]:
             speaker = _person(match.group(), names)
