@@ -35,7 +35,8 @@ from annotarium.textmatch import normalize
 _CALENDAR = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|1[89]\d\ds?|20\d\ds?|"
-    r"spring|summer|autumn|fall|winter|Eve)\b|\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.")
+    r"spring|summer|autumn|fall|winter|Eve)\b|\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\."
+)
 _UNIT = re.compile(r"\b(?:days?|weeks?|fortnights?|months?|years?)\b", re.IGNORECASE)
 _DEICTIC = re.compile(
     r"\b(?:this|last|next|recent|ago|after|before|following|past|previous)\b", re.IGNORECASE
