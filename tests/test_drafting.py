@@ -305,3 +305,24 @@ def test_new_refuses_bad_input(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     not_archive = run("new", str(root / "a.txt"), cwd=tmp_path)
     assert not_archive.returncode == 2 and "not an archive" in not_archive.stderr
+
+
+def test_new_copes_with_articles_missing_metadata(tmp_path: Path) -> None:
+    """No front matter title, no headline, no publication date: the file still checks."""
+    root = empty_archive(tmp_path / "archive")
+    (root / "a.md").write_text(
+        '# A heading title\n\nHe said "this is a long quote here" on Monday.\n', encoding="utf-8"
+    )
+    (root / "b.txt").write_text(
+        'Just one line of text "with a quote in it" said Bob Smith.\n', encoding="utf-8"
+    )
+    for name in ("a.md", "b.txt"):
+        result = run("new", name, cwd=root)
+        assert result.returncode == 0, result.stderr
+        assert "no publication date found" in result.stdout
+    drafted = (root / "content/articles/a.yaml").read_text(encoding="utf-8")
+    assert "title: A heading title\n" in drafted
+    assert "dates: []\n  # not resolved" in drafted and "  # - text: Monday\n" in drafted
+    check = run("check", "--format", "json", cwd=root)
+    report = json.loads(check.stdout)
+    assert report["errors"] == [] and {w["code"] for w in report["warnings"]} == {"draft"}

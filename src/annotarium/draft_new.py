@@ -59,6 +59,7 @@ class Draft:
     published_from: str | None  # how the date was found ("the dateline", "--published")
     caption: bool
     masthead_lines: int
+    write_title: bool  # the text gives no title the loader can find: the file must say it
     quotes: list[tuple[DraftQuote, str | None, Selection]] = field(default_factory=list)
     dates: list[tuple[DraftDate, Selection]] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
@@ -111,6 +112,7 @@ def read_article(source: Path) -> tuple[ArticleText, dict[str, object], int, boo
             heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
             title = heading.group(1).strip() if heading else source.stem
             meta["title"] = title
+            meta["_title_missing"] = True  # the annotation file must then give it
         first_line = raw.count("\n", 0, raw.index(body[:40])) + 1 if body.strip() else 1
         return parse_markdown(body, title, first_line), meta, 0, False
     text = parse_text_export(raw)
@@ -129,6 +131,12 @@ def draft_article(
     """Draft the annotations of the article at ``source`` against these registries."""
     text, meta, masthead_lines, caption = read_article(source)
     title = str(meta.get("title") or (text.title_block.text if text.title_block else ""))
+    title_missing = bool(meta.get("_title_missing"))
+    if not title:  # an export with no headline: the first words, for the analyst to replace
+        first = text.blocks[0].text if text.blocks else source.stem
+        words = first.split()
+        title = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+        title_missing = True
     slug = slug or _slug(source, title)
     publication = str(meta.get("publication") or "") or (
         text.masthead.name if text.masthead else None
@@ -153,6 +161,7 @@ def draft_article(
         published_from,
         caption,
         masthead_lines,
+        title_missing,
     )
     blocks = [(b.start, b.end) for b in text.blocks if b.kind in ("paragraph", "caption")]
     normalized = NormalizedText(text.text)

@@ -51,6 +51,9 @@ def _selection_lines(selection: Selection) -> list[str]:
 def annotation_file(draft: Draft) -> str:
     """The annotation file's text."""
     out = [HEADER.format(source=draft.source.name), f"text: {draft.text_path}"]
+    if draft.write_title:
+        out.append("# the text has no headline or title: 'new' took the first words; replace them")
+        out.append(f"title: {scalar(draft.title)}")
     if draft.publication:
         out.append(f"publication: {scalar(draft.publication)}")
     if draft.published is not None:
@@ -88,7 +91,7 @@ def annotation_file(draft: Draft) -> str:
     resolved = [(d, s) for d, s in draft.dates if d.date is not None]
     unresolved = [d for d, _ in draft.dates if d.date is None]
     if resolved or unresolved:
-        out += ["", "dates:"]
+        out += ["", "dates:" if resolved else "dates: []"]
         for date, selection in resolved:
             out.append(f"  - text: {_words(date.text)}")
             out += _selection_lines(selection)
