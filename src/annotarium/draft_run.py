@@ -64,7 +64,7 @@ def run_new(path: Path, root: Path, slug: str | None, published: str | None, for
     print(f"Drafted '{draft.title}' as {draft.slug}:")
     print(
         f"  {len(draft.quotes)} quotes ({len(draft.new_actors)} new speakers proposed), "
-        f"{resolved} dates, {len(draft.dates) - resolved} dates left for you to resolve"
+        f"{resolved} dates resolved, {len(draft.dates) - resolved} left for you to resolve"
     )
     print(
         f"  {len(draft.actors)} actors, {len(draft.places)} places, "
