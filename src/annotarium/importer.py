@@ -75,6 +75,18 @@ class ImportReport:
     def failed(self) -> bool:
         return self.diagnostics.has_errors()
 
+    def summary(self) -> str:
+        """One line: how many were imported, of which kinds, and how many were not."""
+        kinds: dict[str, int] = {}
+        for draft in self.added:
+            name = {"event": "date", "actor": "mention"}.get(draft.kind, draft.kind)
+            kinds[name] = kinds.get(name, 0) + 1
+        counts = ", ".join(f"{n} {k}{'' if n == 1 else 's'}" for k, n in sorted(kinds.items()))
+        added = len(self.added)
+        return (f"Imported {added} annotation{'' if added == 1 else 's'} into "
+                f"{self.annotation_file} as drafts" + (f" ({counts})" if counts else "")
+                + f"; {len(self.diagnostics.errors)} could not be imported")
+
 
 def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
     """Append the annotations in ``document`` to article ``slug`` of the archive ``source``."""
