@@ -83,9 +83,12 @@ class ImportReport:
             kinds[name] = kinds.get(name, 0) + 1
         counts = ", ".join(f"{n} {k}{'' if n == 1 else 's'}" for k, n in sorted(kinds.items()))
         added = len(self.added)
-        return (f"Imported {added} annotation{'' if added == 1 else 's'} into "
-                f"{self.annotation_file} as drafts" + (f" ({counts})" if counts else "")
-                + f"; {len(self.diagnostics.errors)} could not be imported")
+        return (
+            f"Imported {added} annotation{'' if added == 1 else 's'} into "
+            f"{self.annotation_file} as drafts"
+            + (f" ({counts})" if counts else "")
+            + f"; {len(self.diagnostics.errors)} could not be imported"
+        )
 
 
 def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
@@ -132,8 +135,12 @@ def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:
             continue  # on another article of an Annotarium site: not for this one
         importer.take(item)
     for other, count in sorted(elsewhere.items()):
-        diags.warning(Location(document), f"{count} annotation(s) on the article '{other}' "
-                      "skipped", f"import them with --article {other}", code="import")
+        diags.warning(
+            Location(document),
+            f"{count} annotation(s) on the article '{other}' skipped",
+            f"import them with --article {other}",
+            code="import",
+        )
     report.added = importer.drafts
     if importer.drafts:
         _write(path, importer.drafts, document, diags)

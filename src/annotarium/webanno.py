@@ -16,7 +16,8 @@ from typing import Any
 
 _SITE_PAGE = re.compile(
     r"(?:^|/)(articles|actors|places|topics)/([a-z0-9]+(?:-[a-z0-9]+)*)/(?:index\.html)?"
-    r"(?:#(.*))?$")
+    r"(?:#(.*))?$"
+)
 _EVENT = re.compile(r"(?:^|/)timeline/(?:index\.html)?#event-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _FOLDER_KIND = {"articles": "article", "actors": "actor", "places": "place", "topics": "topic"}
 
@@ -62,8 +63,9 @@ def flatten(document: Any) -> tuple[list[dict[str, Any]], list[str]]:
             value = value.get("next")
             depth += 1
         if isinstance(value, str):
-            problems.append(f"the page {value} is not embedded in the file (download it and "
-                            "import it too)")
+            problems.append(
+                f"the page {value} is not embedded in the file (download it and import it too)"
+            )
 
     if isinstance(document, list):
         for item in document:
