@@ -30,6 +30,7 @@ import functools
 import gzip
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,7 @@ PAGEFIND_VERSION = "1.5.2"  # the version pyproject.toml pins; part of every sha
 _MAGIC = b"pagefind_dcd"
 _DATA_FOLDERS = ("index", "fragment", "filter")
 _PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js")
+MAX_SERVICES = 4  # Pagefind services run at once for a build with many shards to index
 
 
 class SearchIndexError(Exception):
@@ -92,11 +94,12 @@ async def _index_all(
             f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
             "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
         ) from exc
-    service = await service_type().launch()
+    config = IndexConfig(force_language=language)
     results: dict[str, list[tuple[str, bytes]]] = {}
-    try:
-        for number, shard in enumerate(shards):
-            index = await service.create_index(IndexConfig(force_language=language))
+
+    async def work(service: Any, numbered: list[tuple[int, SearchShard]]) -> None:
+        for number, shard in numbered:
+            index = await service.create_index(config)
             await asyncio.gather(
                 *(
                     index.add_custom_record(
@@ -113,8 +116,20 @@ async def _index_all(
             await index.write_files(str(folder.resolve()))
             await index.delete_index()
             results[shard.folder] = _collect(folder, shard)
+
+    # Pagefind indexes one index at a time: one service per core for many shards
+    workers = max(1, min(len(shards), os.cpu_count() or 1, MAX_SERVICES))
+    services = []
+    try:
+        for _ in range(workers):
+            services.append(await service_type().launch())
+        numbered = list(enumerate(shards))
+        await asyncio.gather(
+            *(work(service, numbered[i::workers]) for i, service in enumerate(services))
+        )
     finally:
-        await service.close()
+        for service in services:
+            await service.close()
     return results
 
 
