@@ -15,7 +15,14 @@ import pytest
 
 from annotarium import search_pagefind
 from annotarium.pipeline import build_site, check_archive
-from annotarium.search import ARTICLES_PER_SHARD, plan_shards, shard_count, shard_of
+from annotarium.search import (
+    ARTICLES_PER_SHARD,
+    InputKeys,
+    plan_shards,
+    shard_count,
+    shard_of,
+    shard_records,
+)
 from annotarium.search_pagefind import canonical_bundle, cbor_decode, cbor_encode
 from conftest import REPO
 from htmltree import parse_file
@@ -35,11 +42,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shards():  # type: ignore[no-untyped-def]
     checked = check_archive(REPO)
     assert checked.linked is not None
-    return plan_shards(checked.linked, "test")
+    return {s: shard_records(s, checked.linked) for s in plan_shards(checked.linked, "test")}
 
 
 def _records(shards, kind: str):  # type: ignore[no-untyped-def]
-    return [r for s in shards for r in s.records if dict(r.meta)["kind"] == kind]
+    return [r for s in shards for r in shards[s] if dict(r.meta)["kind"] == kind]
 
 
 # --- records ---------------------------------------------------------------------------
@@ -81,10 +88,10 @@ def test_quote_records_carry_speaker_article_year_and_topics(shards) -> None:  #
 
 
 def test_event_and_actor_records_live_in_the_primary_shard(shards) -> None:  # type: ignore[no-untyped-def]
-    primary = shards[0]
+    primary, *others = shards
     assert primary.primary and primary.folder == "pagefind"
-    assert {dict(r.meta)["kind"] for r in primary.records} == {"actor", "event"}
-    assert all(not s.primary and s.folder.startswith("pagefind/a") for s in shards[1:])
+    assert {dict(r.meta)["kind"] for r in shards[primary]} == {"actor", "event"}
+    assert all(not s.primary and s.folder.startswith("pagefind/a") for s in others)
 
 
 def test_shard_count_grows_in_powers_of_two() -> None:
@@ -110,6 +117,20 @@ def test_a_note_edit_changes_one_shard_digest_only(tmp_path: Path) -> None:
     assert [s.folder for s in before] == [s.folder for s in after]
     changed = [b.folder for b, a in zip(before, after, strict=True) if b.digest != a.digest]
     assert changed == ["pagefind/a0"]
+
+
+def test_digests_from_input_keys_follow_the_keys(tmp_path: Path) -> None:
+    from conftest import SAMPLE_FILES, write_archive
+
+    linked = check_archive(write_archive(tmp_path / "archive", SAMPLE_FILES)).linked
+    assert linked is not None
+    one = plan_shards(linked, "x", InputKeys("registries", {"planet": "1"}))
+    article_edit = plan_shards(linked, "x", InputKeys("registries", {"planet": "2"}))
+    registry_edit = plan_shards(linked, "x", InputKeys("other", {"planet": "1"}))
+    assert one[0].digest == article_edit[0].digest != registry_edit[0].digest
+    assert len({one[1].digest, article_edit[1].digest, registry_edit[1].digest}) == 3
+    unknown = plan_shards(linked, "x", InputKeys("registries", {}))  # from the records
+    assert unknown[1].digest == plan_shards(linked, "x")[1].digest
 
 
 # --- the bundle --------------------------------------------------------------------------

@@ -21,7 +21,9 @@ import bisect
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from annotarium.link import LinkedArchive
 from annotarium.model import AnchoredArticle, Archive, DateRef, Mention, Note, Quote, Span
@@ -56,9 +58,24 @@ class SearchShard:
     """Records indexed together into one Pagefind bundle at ``folder`` in the site."""
 
     folder: str  # "pagefind" (primary) or "pagefind/a07"
-    records: tuple[SearchRecord, ...]
-    primary: bool
-    digest: str  # of the records and the settings: equal digests give equal bundles
+    primary: bool  # actors and events; else the articles in ``slugs``
+    slugs: tuple[str, ...]
+    digest: str  # equal digests give equal bundles
+
+
+@dataclass(frozen=True)
+class InputKeys:
+    """Digests of what records are made from, so that unchanged shards need no records.
+
+    An article's records depend on its annotation file and its text, and on the
+    registries and configuration (names, aliases found in the text, events);
+    nothing else. ``articles`` maps a slug to the digest of its two files."""
+
+    registries: str
+    articles: Mapping[str, str]
+
+
+_CODE = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 
 def shard_count(articles: int) -> int:
@@ -78,34 +95,43 @@ def shard_of(slug: str, shards: int) -> int:
     return int.from_bytes(digest, "big") % shards
 
 
-def plan_shards(linked: LinkedArchive, salt: str) -> tuple[SearchShard, ...]:
-    """Every shard of the archive's search index, with its records, in a fixed order.
+def plan_shards(
+    linked: LinkedArchive, salt: str, keys: InputKeys | None = None
+) -> tuple[SearchShard, ...]:
+    """Every shard of the archive's search index, in a fixed order, with its digest.
 
     ``salt`` stands for everything besides the records that changes an index
-    (Pagefind's version, the language): it goes into every digest."""
-    archive = linked.archive
-    site = [*_actor_records(linked), *_event_records(archive)]
+    (Pagefind's version, the language). With ``keys``, a shard's digest is made
+    from the digests of its inputs, and its records are made only if it has to be
+    indexed; without them (or for an article missing from them), from its records."""
     count = shard_count(len(linked.anchored.articles))
-    groups: list[list[SearchRecord]] = [[] for _ in range(count)]
-    for article in sorted(linked.anchored.articles, key=lambda a: a.slug):
-        groups[shard_of(article.slug, count)].extend(_article_records(article, archive))
-    shards = [_shard(BUNDLE, site, True, salt)]
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for slug in sorted(a.slug for a in linked.anchored.articles):
+        groups[shard_of(slug, count)].append(slug)
     width = len(str(count - 1))
-    shards.extend(
-        _shard(f"{BUNDLE}/a{index:0{width}d}", records, False, salt)
-        for index, records in enumerate(groups)
-    )
+    plans = [(BUNDLE, True, ())]
+    plans.extend((f"{BUNDLE}/a{i:0{width}d}", False, tuple(g)) for i, g in enumerate(groups))
+    shards = []
+    for folder, primary, slugs in plans:
+        head = [folder, salt, _CODE]
+        if keys is not None and all(slug in keys.articles for slug in slugs):
+            parts: list[object] = [*head, keys.registries, [[s, keys.articles[s]] for s in slugs]]
+        else:
+            shard = SearchShard(folder, primary, slugs, "")
+            parts = [*head, [r.to_json() for r in shard_records(shard, linked)]]
+        payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
+        shards.append(SearchShard(folder, primary, slugs, digest))
     return tuple(shards)
 
 
-def _shard(folder: str, records: list[SearchRecord], primary: bool, salt: str) -> SearchShard:
-    payload = json.dumps(
-        [folder, primary, salt, [r.to_json() for r in records]],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
-    return SearchShard(folder, tuple(records), primary, digest)
+def shard_records(shard: SearchShard, linked: LinkedArchive) -> list[SearchRecord]:
+    """The records of one shard, in a fixed order."""
+    archive = linked.archive
+    if shard.primary:
+        return [*_actor_records(archive), *_event_records(archive)]
+    articles = {a.slug: a for a in linked.anchored.articles}
+    return [r for slug in shard.slugs for r in _article_records(articles[slug], archive)]
 
 
 # --- records ---------------------------------------------------------------------------
@@ -235,8 +261,7 @@ def _actors_within(anchored: AnchoredArticle, outer: Span, archive: Archive) -> 
     return names
 
 
-def _actor_records(linked: LinkedArchive) -> list[SearchRecord]:
-    archive = linked.archive
+def _actor_records(archive: Archive) -> list[SearchRecord]:
     records = []
     for ident, actor in sorted(archive.actors.items()):
         roles = []
@@ -247,10 +272,7 @@ def _actor_records(linked: LinkedArchive) -> list[SearchRecord]:
                     f"{affiliation.role}, {other.name}" if affiliation.role else other.name
                 )
         content = " ".join([actor.name, *actor.aliases, actor.description, *roles])
-        quotes = len(linked.quotes_by_speaker.get(ident, ()))
-        detail = actor.kind.capitalize() + (
-            f" · {quotes} quote{'s' * (quotes != 1)}" if quotes else ""
-        )
+        detail = " · ".join([actor.kind.capitalize(), *roles[:1]])
         records.append(
             _record(
                 f"actors/{ident}/index.html",

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotarium.search import SearchShard
+from annotarium.search import SearchRecord, SearchShard
 
 PAGEFIND_VERSION = "1.5.2"  # the version pyproject.toml pins; part of every shard's digest
 _MAGIC = b"pagefind_dcd"
@@ -49,8 +49,11 @@ class SearchIndexError(Exception):
     """The search index could not be made; the message says why and what to do."""
 
 
+Job = tuple[SearchShard, Sequence[SearchRecord]]  # a shard to index, and its records
+
+
 def index_shards(
-    shards: Sequence[SearchShard], language: str, scratch: Path
+    shards: Sequence[Job], language: str, scratch: Path
 ) -> dict[str, list[tuple[str, bytes]]]:
     """Index each shard with Pagefind; return each shard's files as (site path, bytes)."""
     if not shards:
@@ -82,7 +85,7 @@ def pagefind_available() -> bool:
 
 
 async def _index_all(
-    shards: Sequence[SearchShard], language: str, scratch: Path
+    shards: Sequence[Job], language: str, scratch: Path
 ) -> dict[str, list[tuple[str, bytes]]]:
     try:
         from pagefind.index import IndexConfig
@@ -97,8 +100,8 @@ async def _index_all(
     config = IndexConfig(force_language=language)
     results: dict[str, list[tuple[str, bytes]]] = {}
 
-    async def work(service: Any, numbered: list[tuple[int, SearchShard]]) -> None:
-        for number, shard in numbered:
+    async def work(service: Any, numbered: list[tuple[int, Job]]) -> None:
+        for number, (shard, records) in numbered:
             index = await service.create_index(config)
             await asyncio.gather(
                 *(
@@ -109,7 +112,7 @@ async def _index_all(
                         meta=dict(r.meta),
                         filters={k: list(v) for k, v in r.filters},
                     )
-                    for r in shard.records
+                    for r in records
                 )
             )
             folder = scratch / f"shard-{number}"
