@@ -69,14 +69,18 @@ def test_annotation_records_link_to_an_element_with_that_id(shards, site: Path) 
             assert (site / path).is_file(), record.url
             if fragment:
                 if path not in pages:
-                    pages[path] = {e.attrs["id"] for e in parse_file(site / path).iter()
-                                   if "id" in e.attrs}
+                    pages[path] = {
+                        e.attrs["id"] for e in parse_file(site / path).iter() if "id" in e.attrs
+                    }
                 assert fragment in pages[path], record.url
 
 
 def test_quote_records_carry_speaker_article_year_and_topics(shards) -> None:  # type: ignore[no-untyped-def]
-    quote = next(r for r in _records(shards, "quote")
-                 if r.url.endswith("#quote-regardless-of-your-views-about"))
+    quote = next(
+        r
+        for r in _records(shards, "quote")
+        if r.url.endswith("#quote-regardless-of-your-views-about")
+    )
     filters = dict(quote.filters)
     assert filters["speaker"] == ("Evans Revere",)
     assert "Evans Revere" in filters["actor"]
@@ -137,8 +141,17 @@ def test_digests_from_input_keys_follow_the_keys(tmp_path: Path) -> None:
 
 
 def test_cbor_round_trips() -> None:
-    value = ["1.5.2", [["en_1234567", 24], ["en_abcdef0", 70000]], [], {"a": [1, 2**40]},
-             "ünïcode", b"\x00\x01", True, None, -5]
+    value = [
+        "1.5.2",
+        [["en_1234567", 24], ["en_abcdef0", 70000]],
+        [],
+        {"a": [1, 2**40]},
+        "ünïcode",
+        b"\x00\x01",
+        True,
+        None,
+        -5,
+    ]
     encoded = cbor_encode(value)
     assert cbor_decode(encoded) == (value, len(encoded))
 
@@ -149,15 +162,23 @@ def _filter_file(values: list[list[object]]) -> bytes:
 
 def test_canonical_bundle_does_not_depend_on_the_order_of_filter_values() -> None:
     def bundle(values: list[list[object]]) -> dict[str, bytes]:
-        meta = gzip.compress(b"pagefind_dcd" + cbor_encode(
-            ["1.5.2", [["en_aaaaaaa", 3]], [], [["kind", "en_0000000"]], [], ["title"]]),
-            mtime=0)
-        entry = {"version": "1.5.2", "languages": {"en": {"hash": "en_1111111111",
-                                                          "wasm": "en", "page_count": 2}}}
-        return {"filter/en_0000000.pf_filter": _filter_file(values),
-                "pagefind.en_1111111111.pf_meta": meta,
-                "pagefind-entry.json": json.dumps(entry).encode(),
-                "fragment/en_aaaaaaa.pf_fragment": b"x"}
+        meta = gzip.compress(
+            b"pagefind_dcd"
+            + cbor_encode(
+                ["1.5.2", [["en_aaaaaaa", 3]], [], [["kind", "en_0000000"]], [], ["title"]]
+            ),
+            mtime=0,
+        )
+        entry = {
+            "version": "1.5.2",
+            "languages": {"en": {"hash": "en_1111111111", "wasm": "en", "page_count": 2}},
+        }
+        return {
+            "filter/en_0000000.pf_filter": _filter_file(values),
+            "pagefind.en_1111111111.pf_meta": meta,
+            "pagefind-entry.json": json.dumps(entry).encode(),
+            "fragment/en_aaaaaaa.pf_fragment": b"x",
+        }
 
     one = canonical_bundle(bundle([["quote", [0]], ["actor", [1]]]))
     two = canonical_bundle(bundle([["actor", [1]], ["quote", [0]]]))
@@ -184,7 +205,13 @@ def test_the_site_has_the_bundle_and_the_search_page(site: Path) -> None:
     form = search.find("form", action="index.html", method="get")
     assert form is not None and form.find("input", name="q") is not None
     assert {s.attrs["name"] for s in form.find_all("select")} == {
-        "kind", "speaker", "actor", "topic", "article", "year"}
+        "kind",
+        "speaker",
+        "actor",
+        "topic",
+        "article",
+        "year",
+    }
     script = search.find("script", src="../static/search.js")
     assert script is not None
 
@@ -198,8 +225,9 @@ def test_every_page_has_a_search_box_that_leads_to_the_search_page(site: Path) -
         assert header is not None and form is not None, page
         assert form.attrs["method"] == "get"
         depth = page.count("/")
-        expected = "search/index.html" if page == "404.html" else \
-            "../" * depth + "search/index.html"
+        expected = (
+            "search/index.html" if page == "404.html" else "../" * depth + "search/index.html"
+        )
         if page != "404.html":
             assert form.attrs["action"] == expected, page
         assert form.find("input", name="q", type="search") is not None
@@ -216,8 +244,11 @@ def test_the_index_is_byte_identical_across_clean_builds(tmp_path: Path) -> None
 
     def files(site: Path) -> dict[str, bytes]:
         bundle = site / "pagefind"
-        return {p.relative_to(bundle).as_posix(): p.read_bytes()
-                for p in sorted(bundle.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(bundle).as_posix(): p.read_bytes()
+            for p in sorted(bundle.rglob("*"))
+            if p.is_file()
+        }
 
     assert files(first) == files(second)
     assert any(name.startswith("a0/filter/") for name in files(first))
@@ -237,12 +268,17 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path) -> None:
     article.write_text(text[:start] + "Changed. " + text[start:], encoding="utf-8")
     build_site(root, out)
     bundle = out / "pagefind"
-    primary = [p for p in inodes if p.name != "shards.json"
-               and not p.relative_to(bundle).parts[0].startswith("a0")]
-    assert primary and all(p.stat().st_ino == inodes[p] for p in primary), \
+    primary = [
+        p
+        for p in inodes
+        if p.name != "shards.json" and not p.relative_to(bundle).parts[0].startswith("a0")
+    ]
+    assert primary and all(p.stat().st_ino == inodes[p] for p in primary), (
         "the unchanged primary shard is carried over, not indexed again"
-    assert (out / "pagefind" / "a0" / "pagefind-entry.json").stat().st_ino != \
-        inodes[out / "pagefind" / "a0" / "pagefind-entry.json"]
+    )
+    assert (out / "pagefind" / "a0" / "pagefind-entry.json").stat().st_ino != inodes[
+        out / "pagefind" / "a0" / "pagefind-entry.json"
+    ]
 
 
 def test_no_search_builds_no_index_page_or_box(tmp_path: Path) -> None:
@@ -265,16 +301,42 @@ def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path) -> None:
     root = write_archive(tmp_path / "archive", SAMPLE_FILES)
     env = {**os.environ, "PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")}
     result = subprocess.run(
-        [sys.executable, "-m", "annotarium", "build", "--source", str(root),
-         "--output", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, check=False)
+        [
+            sys.executable,
+            "-m",
+            "annotarium",
+            "build",
+            "--source",
+            str(root),
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "annotarium: error: search index:" in result.stderr
     assert "--no-search" in result.stderr
     assert not (tmp_path / "out").exists()
     ok = subprocess.run(
-        [sys.executable, "-m", "annotarium", "build", "--source", str(root),
-         "--output", str(tmp_path / "out"), "--no-search", "--quiet"],
-        capture_output=True, text=True, env=env, check=False)
+        [
+            sys.executable,
+            "-m",
+            "annotarium",
+            "build",
+            "--source",
+            str(root),
+            "--output",
+            str(tmp_path / "out"),
+            "--no-search",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr

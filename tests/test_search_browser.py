@@ -19,8 +19,9 @@ except ImportError:  # pragma: no cover - reported by the fixture
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not search_pagefind.pagefind_available(),
-                       reason="pagefind[bin] is not installed"),
+    pytest.mark.skipif(
+        not search_pagefind.pagefind_available(), reason="pagefind[bin] is not installed"
+    ),
 ]
 
 REVERE_QUOTE = "quote-regardless-of-your-views-about"
@@ -141,8 +142,8 @@ def test_facets_narrow_the_results_and_stay_in_the_address(page: Page, prefix: s
     assert any(o.startswith("Kim Jong Un (") for o in options), options
     speaker.select_option("Kim Jong Un")
     page.wait_for_function(
-        "before => document.getElementById('search--status').textContent !== before",
-        arg=before)
+        "before => document.getElementById('search--status').textContent !== before", arg=before
+    )
     page.wait_for_selector(".search-result")
     kinds = {k.strip().lower() for k in page.locator(".search-kind").all_inner_texts()}
     assert kinds == {"quote"}
