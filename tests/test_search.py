@@ -17,7 +17,6 @@ from annotarium import search_pagefind
 from annotarium.pipeline import build_site, check_archive
 from annotarium.search import (
     ARTICLES_PER_SHARD,
-    InputKeys,
     plan_shards,
     shard_count,
     shard_of,
@@ -123,18 +122,27 @@ def test_a_note_edit_changes_one_shard_digest_only(tmp_path: Path) -> None:
     assert changed == ["pagefind/a0"]
 
 
-def test_digests_from_input_keys_follow_the_keys(tmp_path: Path) -> None:
+def test_article_shard_digests_follow_the_keys_and_the_names(tmp_path: Path) -> None:
     from conftest import SAMPLE_FILES, write_archive
 
-    linked = check_archive(write_archive(tmp_path / "archive", SAMPLE_FILES)).linked
+    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    linked = check_archive(root).linked
     assert linked is not None
-    one = plan_shards(linked, "x", InputKeys("registries", {"planet": "1"}))
-    article_edit = plan_shards(linked, "x", InputKeys("registries", {"planet": "2"}))
-    registry_edit = plan_shards(linked, "x", InputKeys("other", {"planet": "1"}))
-    assert one[0].digest == article_edit[0].digest != registry_edit[0].digest
-    assert len({one[1].digest, article_edit[1].digest, registry_edit[1].digest}) == 3
-    unknown = plan_shards(linked, "x", InputKeys("registries", {}))  # from the records
-    assert unknown[1].digest == plan_shards(linked, "x")[1].digest
+    one = plan_shards(linked, "x", {"planet": "1"})
+    assert one[0].digest == plan_shards(linked, "x")[0].digest  # the primary: from records
+    edited = plan_shards(linked, "x", {"planet": "2"})
+    assert one[0].digest == edited[0].digest and one[1].digest != edited[1].digest
+    assert plan_shards(linked, "x", {})[1].digest == plan_shards(linked, "x")[1].digest
+    actors = root / "content" / "actors.yaml"
+    text = actors.read_text(encoding="utf-8")
+    start = text.index("description: ") + len("description: ")
+    actors.write_text(text[:start] + "Changed. " + text[start:], encoding="utf-8")
+    described = plan_shards(check_archive(root).linked, "x", {"planet": "1"})  # type: ignore[arg-type]
+    assert described[0].digest != one[0].digest  # the actor's result shows it
+    assert described[1].digest == one[1].digest  # the article's records do not
+    actors.write_text(text.replace("name: Ana Lopez", "name: Ana María Lopez"), encoding="utf-8")
+    renamed = plan_shards(check_archive(root).linked, "x", {"planet": "1"})  # type: ignore[arg-type]
+    assert renamed[1].digest != one[1].digest  # names are shown in the article's results
 
 
 # --- the bundle --------------------------------------------------------------------------

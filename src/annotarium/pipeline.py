@@ -216,7 +216,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         if options.search:
             progress("indexing for search")
             began = time.perf_counter()
-            found = _search_files(linked, output, previous_pages, inputs, template_dirs)
+            found = _search_files(linked, output, previous_pages, inputs)
             searching[0] = time.perf_counter() - began
             for path, content, digest in found:
                 kinds["search index"] += 1
@@ -246,32 +246,22 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
 
 
 def _search_files(linked: LinkedArchive, output: Path, previous: dict[str, str],
-                  inputs: dict, template_dirs: tuple[Path, ...]
-                  ) -> list[tuple[str, bytes | None, str]]:
+                  inputs: dict) -> list[tuple[str, bytes | None, str]]:
     """The files of the search index as (path, content, digest): shards whose inputs are
     those of the previous build are carried over (content None), the others indexed."""
-    import hashlib
     import tempfile
 
-    from annotarium.search import InputKeys, plan_shards, shard_records
+    from annotarium.search import plan_shards, shard_records
     from annotarium.search_pagefind import PAGEFIND_VERSION, index_shards
 
     language = (linked.archive.config.language or "en").split("-")[0].lower()
-    # what each article's records are made from: its two files; and for every record,
-    # every other input but the templates (registries, configuration)
-    article_files: dict[str, str] = {}
+    # what an article's records are made from: its annotation file and its text
     keys: dict[str, str] = {}
     for article in linked.archive.articles:
         files = (str(article.annotation_path), str(article.source_path))
-        article_files.update(dict.fromkeys(files, article.slug))
         if all(name in inputs for name in files):
             keys[article.slug] = "/".join(inputs[name].sha256 for name in files)
-    shared = sorted((name, entry.sha256) for name, entry in inputs.items()
-                    if name not in article_files
-                    and not any(Path(name).is_relative_to(d) for d in template_dirs))
-    registries = hashlib.blake2b(repr(shared).encode(), digest_size=16).hexdigest()
-    shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {language}",
-                         InputKeys(registries, keys))
+    shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {language}", keys)
     tags = {shard.folder: f"search {shard.folder} {shard.digest}" for shard in shards}
     kept: dict[str, list[str]] = {}
     for path, digest in previous.items():

@@ -63,18 +63,6 @@ class SearchShard:
     digest: str  # equal digests give equal bundles
 
 
-@dataclass(frozen=True)
-class InputKeys:
-    """Digests of what records are made from, so that unchanged shards need no records.
-
-    An article's records depend on its annotation file and its text, and on the
-    registries and configuration (names, aliases found in the text, events);
-    nothing else. ``articles`` maps a slug to the digest of its two files."""
-
-    registries: str
-    articles: Mapping[str, str]
-
-
 _CODE = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 
@@ -96,14 +84,17 @@ def shard_of(slug: str, shards: int) -> int:
 
 
 def plan_shards(
-    linked: LinkedArchive, salt: str, keys: InputKeys | None = None
+    linked: LinkedArchive, salt: str, article_keys: Mapping[str, str] | None = None
 ) -> tuple[SearchShard, ...]:
     """Every shard of the archive's search index, in a fixed order, with its digest.
 
     ``salt`` stands for everything besides the records that changes an index
-    (Pagefind's version, the language). With ``keys``, a shard's digest is made
-    from the digests of its inputs, and its records are made only if it has to be
-    indexed; without them (or for an article missing from them), from its records."""
+    (Pagefind's version, the language). The primary shard's digest is made from its
+    records (actors and events: few, and quick to make). An article shard's digest is
+    made from ``article_keys`` (slug → a digest of the article's annotation file and
+    text) and the names and aliases of the registries, which is all its records
+    depend on, so that its records are made only when it has to be indexed; without
+    a key for each of its articles, from its records."""
     count = shard_count(len(linked.anchored.articles))
     groups: list[list[str]] = [[] for _ in range(count)]
     for slug in sorted(a.slug for a in linked.anchored.articles):
@@ -111,11 +102,13 @@ def plan_shards(
     width = len(str(count - 1))
     plans = [(BUNDLE, True, ())]
     plans.extend((f"{BUNDLE}/a{i:0{width}d}", False, tuple(g)) for i, g in enumerate(groups))
+    names = _names(linked.archive)
     shards = []
     for folder, primary, slugs in plans:
         head = [folder, salt, _CODE]
-        if keys is not None and all(slug in keys.articles for slug in slugs):
-            parts: list[object] = [*head, keys.registries, [[s, keys.articles[s]] for s in slugs]]
+        keys = article_keys or {}
+        if not primary and article_keys is not None and all(slug in keys for slug in slugs):
+            parts: list[object] = [*head, names, [[slug, keys[slug]] for slug in slugs]]
         else:
             shard = SearchShard(folder, primary, slugs, "")
             parts = [*head, [r.to_json() for r in shard_records(shard, linked)]]
@@ -123,6 +116,15 @@ def plan_shards(
         digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
         shards.append(SearchShard(folder, primary, slugs, digest))
     return tuple(shards)
+
+
+def _names(archive: Archive) -> list[object]:
+    """What an article's records take from the registries: every actor's, place's and
+    topic's id, name and aliases (the names shown, and the mentions found by them)."""
+    return [
+        [[ident, entry.name, list(entry.aliases)] for ident, entry in sorted(registry.items())]
+        for registry in (archive.actors, archive.places, archive.topics)
+    ]
 
 
 def shard_records(shard: SearchShard, linked: LinkedArchive) -> list[SearchRecord]:
