@@ -216,7 +216,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         if options.search:
             progress("indexing for search")
             began = time.perf_counter()
-            found = _search_files(linked, output, previous_pages, inputs)
+            found = _search_files(linked, previous_pages, inputs)
             searching[0] = time.perf_counter() - began
             for path, content, digest in found:
                 kinds["search index"] += 1
@@ -245,12 +245,10 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     )
 
 
-def _search_files(linked: LinkedArchive, output: Path, previous: dict[str, str],
-                  inputs: dict) -> list[tuple[str, bytes | None, str]]:
+def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict
+                  ) -> list[tuple[str, bytes | None, str]]:
     """The files of the search index as (path, content, digest): shards whose inputs are
     those of the previous build are carried over (content None), the others indexed."""
-    import tempfile
-
     from annotarium.search import plan_shards, shard_records
     from annotarium.search_pagefind import PAGEFIND_VERSION, index_shards
 
@@ -271,9 +269,7 @@ def _search_files(linked: LinkedArchive, output: Path, previous: dict[str, str],
              if shard.folder not in kept]
     made = {}
     if stale:
-        scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-search-",
-                                        dir=output.parent))
-        made = index_shards(stale, language, scratch)
+        made = index_shards(stale, language)
     result: list[tuple[str, bytes | None, str]] = []
     for shard in shards:
         tag = tags[shard.folder]

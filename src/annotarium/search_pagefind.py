@@ -1,18 +1,23 @@
 """Indexing search shards with Pagefind, through its Python API (the ``pagefind`` package,
 whose ``pagefind[bin]`` extra ships the binary).
 
-:func:`index_shards` runs one Pagefind service for a build and, for each shard
-given, creates an index, adds the shard's custom records, writes the bundle into
-a scratch folder and reads it back as ``(site path, bytes)`` pairs for the writer.
+:func:`index_shards` runs Pagefind services for a build and, for each shard
+given, creates an index, adds the shard's custom records and takes the bundle's
+files from the service in memory (``get_files``), as ``(site path, bytes)`` pairs
+for the writer: nothing is written outside the output directory.
 Only the files a reader's browser loads are kept: Pagefind's script, worker and
 WebAssembly in the primary bundle, and the index, fragments, filters and metadata
 of every shard (not Pagefind's own search UIs).
 
-Two things are fixed here that Pagefind leaves open:
+Three things are fixed here that Pagefind leaves open:
 
 * **Speed.** The Python API's service polls its pipe with a 100 ms sleep between
   messages, which would cost an hour for the tens of thousands of records of a
   large archive; :func:`_service_type` waits on the pipe instead.
+* **Complete files.** ``write_files`` answers before the files it writes are all
+  on disk (Pagefind does not flush them), so a bundle read back at once may be cut
+  short. ``get_files`` returns the same files in its answer instead; the service's
+  pipe is given room for answers of any size (the API's 2 MiB would deadlock).
 * **Determinism.** Pagefind writes a filter's values in hash-map order, which
   changes from run to run, and names files after their contents. The filter files
   are rewritten with their values sorted (so the same records give the same
@@ -31,7 +36,7 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +48,8 @@ _MAGIC = b"pagefind_dcd"
 _DATA_FOLDERS = ("index", "fragment", "filter")
 _PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js")
 MAX_SERVICES = 4  # Pagefind services run at once for a build with many shards to index
+STREAM_LIMIT = 1 << 30  # the longest answer read from the service (a shard's files)
+SHARD_TIMEOUT = 900  # seconds; a shard of 64 long articles takes about one
 
 
 class SearchIndexError(Exception):
@@ -52,14 +59,12 @@ class SearchIndexError(Exception):
 Job = tuple[SearchShard, Sequence[SearchRecord]]  # a shard to index, and its records
 
 
-def index_shards(
-    shards: Sequence[Job], language: str, scratch: Path
-) -> dict[str, list[tuple[str, bytes]]]:
+def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[str, bytes]]]:
     """Index each shard with Pagefind; return each shard's files as (site path, bytes)."""
     if not shards:
         return {}
     try:
-        return asyncio.run(_index_all(shards, language, scratch))
+        return asyncio.run(_index_all(shards, language))
     except SearchIndexError:
         raise
     except OSError as exc:  # the binary is missing or cannot run
@@ -68,10 +73,12 @@ def index_shards(
             f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
             "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
         ) from exc
+    except TimeoutError as exc:
+        raise SearchIndexError(
+            f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
+        ) from exc
     except Exception as exc:  # Pagefind reports its failures as bare Exceptions
         raise SearchIndexError(f"Pagefind failed to index the archive: {exc}") from exc
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def pagefind_available() -> bool:
@@ -84,9 +91,7 @@ def pagefind_available() -> bool:
     return path is not None and Path(path).exists()
 
 
-async def _index_all(
-    shards: Sequence[Job], language: str, scratch: Path
-) -> dict[str, list[tuple[str, bytes]]]:
+async def _index_all(shards: Sequence[Job], language: str) -> dict[str, list[tuple[str, bytes]]]:
     try:
         from pagefind.index import IndexConfig
 
@@ -101,24 +106,28 @@ async def _index_all(
     results: dict[str, list[tuple[str, bytes]]] = {}
 
     async def work(service: Any, numbered: list[tuple[int, Job]]) -> None:
-        for number, (shard, records) in numbered:
-            index = await service.create_index(config)
-            await asyncio.gather(
-                *(
-                    index.add_custom_record(
-                        url=r.url,
-                        content=r.content,
-                        language=language,
-                        meta=dict(r.meta),
-                        filters={k: list(v) for k, v in r.filters},
-                    )
-                    for r in records
+        for number, job in numbered:
+            await asyncio.wait_for(one(service, number, *job), SHARD_TIMEOUT)
+
+    async def one(
+        service: Any, number: int, shard: SearchShard, records: Sequence[SearchRecord]
+    ) -> None:
+        index = await service.create_index(config)
+        await asyncio.gather(
+            *(
+                index.add_custom_record(
+                    url=r.url,
+                    content=r.content,
+                    language=language,
+                    meta=dict(r.meta),
+                    filters={k: list(v) for k, v in r.filters},
                 )
+                for r in records
             )
-            folder = scratch / f"shard-{number}"
-            await index.write_files(str(folder.resolve()))
-            await index.delete_index()
-            results[shard.folder] = _collect(folder, shard)
+        )
+        files = await index.get_files()
+        await index.delete_index()
+        results[shard.folder] = _collect({f["path"]: f["content"] for f in files}, shard)
 
     # Pagefind indexes one index at a time: one service per core for many shards
     workers = max(1, min(len(shards), os.cpu_count() or 1, MAX_SERVICES))
@@ -144,24 +153,45 @@ def _service_type() -> type:
     from pagefind.service import PagefindService
 
     class Service(PagefindService):  # type: ignore[misc]
+        async def launch(self) -> Service:
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin,
+                "--service",
+                cwd=Path.cwd(),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+                limit=STREAM_LIMIT,
+            )
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
         async def _wait_for_responses(self) -> None:
-            while True:
-                output = await self._backend.stdout.readuntil(b",")
-                response = json.loads(base64.b64decode(output[:-1]))
-                if response is None:
-                    continue
-                message_id = response.get("message_id")
-                payload = response["payload"]
-                if message_id is None and (original := payload.get("original_message")):
-                    with contextlib.suppress(ValueError, AttributeError):
-                        message_id = json.loads(original).get("message_id")
-                future = self._responses.pop(message_id, None)
-                if future is None or future.done():
-                    continue
-                if payload["type"] == "Error":
-                    future.set_exception(Exception(payload["message"]))
-                else:
-                    future.set_result(payload)
+            try:
+                while True:
+                    output = await self._backend.stdout.readuntil(b",")
+                    response = _decode(output)
+                    if response is not None:
+                        self._resolve(response)
+            except Exception as exc:  # the service ended or broke: fail what waits on it
+                for future in self._responses.values():
+                    if not future.done():
+                        future.set_exception(exc)
+                self._responses.clear()
+
+        def _resolve(self, response: dict[str, Any]) -> None:
+            message_id = response.get("message_id")
+            payload = response["payload"]
+            if message_id is None and (original := payload.get("original_message")):
+                with contextlib.suppress(ValueError, AttributeError):
+                    message_id = json.loads(original).get("message_id")
+            future = self._responses.pop(message_id, None)
+            if future is None or future.done():
+                return
+            if payload["type"] == "Error":
+                future.set_exception(Exception(payload["message"]))
+            else:
+                future.set_result(payload)
 
         async def close(self) -> None:
             self._poll_task.cancel()
@@ -171,16 +201,27 @@ def _service_type() -> type:
     return Service
 
 
+_MESSAGE = re.compile(rb"[A-Za-z0-9+/=]*,$")
+
+
+def _decode(chunk: bytes) -> Any:
+    """One message from the service: base64 JSON ended by a comma. The service's log
+    lines share the pipe (the Python API joins its stderr to stdout), so what comes
+    before the message's own characters is skipped, and so is a chunk that is no message."""
+    found = _MESSAGE.search(chunk)
+    try:
+        return json.loads(base64.b64decode(found.group()[:-1])) if found else None
+    except ValueError:
+        return None
+
+
 # --- the bundle on disk ----------------------------------------------------------------
 
 
-def _collect(folder: Path, shard: SearchShard) -> list[tuple[str, bytes]]:
-    """The files of a written bundle that the site keeps, made deterministic."""
+def _collect(written: dict[str, bytes], shard: SearchShard) -> list[tuple[str, bytes]]:
+    """The files of a bundle that the site keeps, made deterministic."""
     files: dict[str, bytes] = {}
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(folder).as_posix()
+    for name in sorted(written):
         top = name.split("/", 1)[0]
         keep = (
             top in _DATA_FOLDERS
@@ -189,7 +230,7 @@ def _collect(folder: Path, shard: SearchShard) -> list[tuple[str, bytes]]:
             or (shard.primary and (name in _PRIMARY_ONLY or name.startswith("wasm.")))
         )
         if keep:
-            files[name] = path.read_bytes()
+            files[name] = written[name]
     files = canonical_bundle(files)
     if shard.primary:  # the WebAssembly of the index's language only
         entry = json.loads(files["pagefind-entry.json"])
