@@ -1,4 +1,4 @@
-"""Stage 5 (optional): the search records of the archive, grouped into shards.
+"""Stage 5 (optional, between render and write): the archive's search records, in shards.
 
 Search runs in the reader's browser with Pagefind (see :mod:`annotarium.search_pagefind`),
 over an index made at build time from *records*: one per article, quote, note,
@@ -12,7 +12,8 @@ Pagefind cannot add to or remove from an index, so the records are split into
 primary bundle, which also holds Pagefind's script) or ``pagefind/a<NN>/`` (the
 articles whose slug hashes to that shard, with their quotes and notes). The
 search page merges the shards (Pagefind's ``mergeIndex``). A shard's digest covers
-every record in it, so an edit re-indexes only the shards whose records changed.
+what its records are made from (see :func:`plan_shards`), so an edit re-indexes only
+the shards it touches.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ BUNDLE = "pagefind"  # the primary bundle's folder in the site
 ARTICLES_PER_SHARD = 64
 MAX_SHARDS = 64
 TITLE_CHARS = 140
-KINDS = ("article", "quote", "note", "actor", "event")
 
 
 @dataclass(frozen=True)
