@@ -63,7 +63,11 @@ class SearchShard:
     digest: str  # equal digests give equal bundles
 
 
-_CODE = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+# The tool's own code: records depend on how articles are loaded and anchored, not only on
+# their files, so a changed Annotarium (even at the same version) re-indexes everything.
+_CODE = hashlib.blake2b(
+    b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))), digest_size=8
+).hexdigest()
 
 
 def shard_count(articles: int) -> int:
