@@ -42,7 +42,8 @@ def run(command: list[str], cwd: Path | None = None) -> tuple[str, float, float]
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{child.stderr[-2000:]}")
     cpu = (after.children_user - before.children_user) + (
-        after.children_system - before.children_system)
+        after.children_system - before.children_system
+    )
     return child.stdout, round(seconds, 2), round(cpu, 2)
 
 
@@ -67,15 +68,13 @@ def main() -> int:
             output = args.output / ("search" if search else "no-search")
             shutil.rmtree(output, ignore_errors=True)
             label = "search on " if search else "--no-search"
-            print(label, "full build        ", build(args.source, output, True, search),
-                  flush=True)
+            print(label, "full build        ", build(args.source, output, True, search), flush=True)
             lines = article.read_text(encoding="utf-8").split("\n")
             at = next(i for i, line in enumerate(lines) if line.strip() == "body: |")
             lines[at + 1] += " revised"  # as run.py's note edit
             article.write_text("\n".join(lines), encoding="utf-8")
             time.sleep(3.1)  # past the cache's mtime granularity guard
-            print(label, "rebuild, one note", build(args.source, output, False, search),
-                  flush=True)
+            print(label, "rebuild, one note", build(args.source, output, False, search), flush=True)
             article.write_bytes(saved)
             time.sleep(3.1)
     finally:
