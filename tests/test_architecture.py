@@ -10,7 +10,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "src" / "annotarium"
 # export reads the linked archive like render; render only lists the exports' names
-ORDER = ["load", "anchor", "link", "export", "render", "write"]
+ORDER = ["load", "anchor", "link", "export", "render", "search", "write"]
 # modules that belong to a stage (helpers named after it) count as that stage
 STAGE_OF = {"render_article": "render", "render_context": "render", "markdown": "render"}
 

@@ -44,6 +44,7 @@ PAGES: dict[str, str] = {
     "place": "places/singapore/index.html",
     "about": "about/index.html",
     "404": "404.html",
+    "search": "search/index.html",
 }
 SCREENSHOT_KINDS = ("home", "article", "actor", "timeline", "quotes", "topic", "place", "actors")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"

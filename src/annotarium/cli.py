@@ -113,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     build.add_argument("--clean", action="store_true",
                        help="ignore the cache of the last build and render every page")
+    build.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="build no search index or search page (also: 'search: false' "
+                       "in annotarium.yaml)")
     build.set_defaults(run=_run_build)
 
     serve = commands.add_parser(
@@ -258,6 +261,7 @@ def _plural(count: int, word: str) -> str:
 
 def _run_build(args: argparse.Namespace) -> int:
     from annotarium.pipeline import build_site
+    from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
     source = _source(args)
@@ -266,9 +270,13 @@ def _run_build(args: argparse.Namespace) -> int:
     try:
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             result = build_site(source, args.output, base_url=args.base_url, clean=args.clean,
-                                progress=progress)
+                                progress=progress, search=args.search)
     except OutputError as exc:
         print(f"annotarium: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SearchIndexError as exc:
+        print(f"annotarium: error: search index: {exc}\n"
+              "  the previous site, if any, is unchanged", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
@@ -379,19 +387,10 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from annotarium.importer import ImportUsageError, import_annotations
+    from annotarium.importer import run_import
 
     source = _source(args)
-    if source is None:
-        return EXIT_USAGE
-    try:
-        report = import_annotations(source, args.article, args.file)
-    except ImportUsageError as exc:
-        print(f"annotarium: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    _print_diagnostics(report.diagnostics.sorted())
-    print(report.summary())
-    return EXIT_CONTENT if report.failed else EXIT_OK
+    return EXIT_USAGE if source is None else run_import(source, args.article, args.file)
 
 
 if __name__ == "__main__":

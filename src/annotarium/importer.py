@@ -22,6 +22,7 @@ is already in the file, or a reply, is reported and skipped.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,20 @@ class ImportReport:
             + (f" ({counts})" if counts else "")
             + f"; {len(self.diagnostics.errors)} could not be imported"
         )
+
+
+def run_import(source: Path, slug: str, document: Path) -> int:
+    """The ``annotarium import`` command: import, print the problems and a summary, and
+    return the exit code (0 all imported, 1 some could not be, 2 no such article or file)."""
+    try:
+        report = import_annotations(source, slug, document)
+    except ImportUsageError as exc:
+        print(f"annotarium: error: {exc}", file=sys.stderr)
+        return 2
+    for problem in report.diagnostics.sorted():
+        print(problem.format(), file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
 
 
 def import_annotations(source: Path, slug: str, document: Path) -> ImportReport:

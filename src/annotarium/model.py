@@ -46,6 +46,7 @@ class SiteConfig:
     description: str = ""
     base_url: str = ""  # absolute URL ending in '/', or '' when unknown
     language: str = "en"
+    search: bool = True  # build the search index and page
     path: Path | None = None
 
 

@@ -84,6 +84,7 @@ from annotarium.render_context import (
 )
 from annotarium.render_jobs import run_jobs, view_digest
 from annotarium.render_pictures import Pictures
+from annotarium.render_search import search_page
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class RenderOptions:
     # templates, settings). None: render every page and compute no digests.
     previous_digests: Mapping[str, str] | None = None
     salt: str = ""
+    search: bool = False  # the search page, and a search box on every page
 
 
 def builtin_template_dir() -> Path:
@@ -320,6 +322,8 @@ class _SiteRenderer:
             jobs.extend(functools.partial(self.entity_page, kind, ident)
                         for ident in sorted(registry))
         jobs.extend((self.timeline_page, self.quotes_page, self.about_page, self.not_found_page))
+        if self.options.search:
+            jobs.append(functools.partial(search_page, self))
         return jobs
 
     def pages(self) -> Iterator[Page]:
@@ -342,7 +346,8 @@ class _SiteRenderer:
             title=self.config.title, description=self.config.description,
             language=self.config.language or "en", nav=nav,
             url=urls or Urls.relative(path), base_url=self.base_url,
-            has_feed=bool(self.base_url), generator=f"Annotarium {__version__}")
+            has_feed=bool(self.base_url), generator=f"Annotarium {__version__}",
+            search=self.options.search)
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
                **views: Any) -> Page:
