@@ -9,7 +9,8 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "src" / "annotarium"
-ORDER = ["load", "anchor", "link", "render", "search", "write"]
+# export reads the linked archive like render; render only lists the exports' names
+ORDER = ["load", "anchor", "link", "export", "render", "search", "write"]
 # modules that belong to a stage (helpers named after it) count as that stage
 STAGE_OF = {"render_article": "render", "render_context": "render", "markdown": "render"}
 

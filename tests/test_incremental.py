@@ -178,3 +178,26 @@ def test_clean_ignores_the_cache(sample_archive: Path, tmp_path: Path) -> None:
     build_site(sample_archive, out)
     result = build_site(sample_archive, out, clean=True)
     assert result.written == result.files
+
+
+def test_exports_follow_edits_and_unchanged_ones_are_kept(sample_archive: Path,
+                                                          tmp_path: Path) -> None:
+    """The data exports are rebuilt with the pages: an edit rewrites the exports it changes
+    and carries the others over (the same file, not a copy); nothing changed, nothing made."""
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    inode = {name: (out / "data" / name).stat().st_ino
+             for name in ("archive.json", "events.ics", "actors.graphml")}
+    assert build_site(sample_archive, out).unchanged
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    edited = build_site(sample_archive, out)
+    assert edited.stage_seconds["export"] > 0
+    assert "paused for weeks" in (out / "data" / "archive.json").read_text(encoding="utf-8")
+    assert "paused for weeks" in (out / "data" / "annotations.jsonld").read_text("utf-8")
+    assert (out / "data" / "archive.json").stat().st_ino != inode["archive.json"]
+    assert (out / "data" / "events.ics").stat().st_ino == inode["events.ics"]
+    assert (out / "data" / "actors.graphml").stat().st_ino == inode["actors.graphml"]
+    clean = tmp_path / "clean"
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)

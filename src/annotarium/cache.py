@@ -102,6 +102,11 @@ def input_files(source: Path, template_dirs: tuple[Path, ...], extra: tuple[Path
     return [files[key] for key in sorted(files)]
 
 
+def content_digest(content: bytes) -> str:
+    """The digest the cache records for a file whose bytes are made every build."""
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
 def scan_inputs(paths: list[Path], previous: dict[str, InputFile] | None = None
                 ) -> dict[str, InputFile]:
     """Size, modification time and SHA-256 of each file; a file whose size and time match

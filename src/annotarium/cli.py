@@ -160,10 +160,21 @@ def _parser() -> argparse.ArgumentParser:
         "for editors (see docs/editors.md).",
     )
     schema.add_argument(
-        "kind", choices=("article", "actors", "places", "topics", "events", "config")
+        "kind", choices=("article", "actors", "places", "topics", "events", "config", "archive")
     )
     schema.set_defaults(run=_run_schema)
-    for sub in (check, build, serve, new, schema):
+
+    importer = commands.add_parser(
+        "import", help="add W3C Web Annotations (e.g. a Hypothesis export) to an article",
+        description="Anchor each annotation of FILE (an Annotation, a list, a collection or a "
+        "Hypothesis export) by its TextQuoteSelector and append it to the article's file as a "
+        "draft. Reports what cannot be imported; exit 1 if anything could not be.")
+    importer.add_argument("file", type=Path, metavar="FILE", help="the JSON or JSON-LD file")
+    importer.add_argument("--article", "-a", required=True, metavar="SLUG",
+                          help="the article the annotations are on")
+    _source_option(importer)
+    importer.set_defaults(run=_run_import)
+    for sub in (check, build, serve, new, schema, importer):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -366,9 +377,20 @@ def _run_new(args: argparse.Namespace) -> int:
 def _run_schema(args: argparse.Namespace) -> int:
     from annotarium.schema import SCHEMAS, json_schema
 
+    if args.kind == "archive":  # data/archive.json: a shipped file, not a record
+        print((Path(__file__).parent / "schemas" / "archive.schema.json")
+              .read_text(encoding="utf-8"), end="")
+        return EXIT_OK
     record, top = SCHEMAS[args.kind]
     print(json.dumps(json_schema(record, f"Annotarium {args.kind}", top), indent=2))
     return EXIT_OK
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from annotarium.importer import run_import
+
+    source = _source(args)
+    return EXIT_USAGE if source is None else run_import(source, args.article, args.file)
 
 
 if __name__ == "__main__":

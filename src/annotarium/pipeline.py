@@ -169,6 +169,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress, search: bool | None = None) -> BuildResult:
     from annotarium import cache
+    from annotarium.export import iter_exports
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
@@ -202,17 +203,33 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     progress("rendering and writing")
     kinds: Counter[str] = Counter()
     digests: dict[str, str] = {}
+    exporting = [0.0]
     searching = [0.0]
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
-        # the search index follows them, and the cache, which lists every file's digest,
-        # comes last.
+        # then the data exports and the search index; the cache, which lists every file's
+        # digest, comes last.
         for page in iter_pages(linked, options):
             kinds[page.kind] += 1
             if page.digest:
                 digests[page.path] = page.digest
             yield page.path, page.content
+        progress("exporting data")
+        exports = iter_exports(linked, options.base_url)
+        while True:
+            making = time.perf_counter()
+            export = next(exports, None)
+            exporting[0] += time.perf_counter() - making
+            if export is None:
+                break
+            # an export depends on the whole archive: it is made every time, and kept
+            # (not written again) when its bytes are those of the last build
+            kinds["data"] += 1
+            digest = cache.content_digest(export.content)
+            digests[export.path] = digest
+            yield export.path, None if previous_pages.get(export.path) == digest \
+                else export.content
         if options.search:
             progress("indexing for search")
             began = time.perf_counter()
@@ -238,8 +255,9 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         seconds=done - started,
         stage_seconds={
             "check": checked.seconds,
-            # one stream: each page written when made, then the search index
-            "render and write": done - rendering - searching[0],
+            # one stream: each page written when made, then the exports and the search index
+            "render and write": done - rendering - exporting[0] - searching[0],
+            "export": exporting[0],  # making the data/ files
             "search index": searching[0],
         },
     )

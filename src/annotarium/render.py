@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from annotarium import __version__
 from annotarium.dates import parse_date
+from annotarium.export import EXPORTS
 from annotarium.link import LinkedArchive, Passage, passage
 from annotarium.markdown import LinkTargets, NoteRenderer, site_path
 from annotarium.model import (
@@ -426,7 +427,8 @@ class _SiteRenderer:
         meta = PageMeta("about", "about/index.html", "About this archive",
                         self.describe(f"How to read {self.config.title}: the marks in the "
                                       "articles, the data behind them and the tool.", ""))
-        return self.render("about.html", meta, about=AboutView(LEGEND, counts, __version__))
+        return self.render("about.html", meta,
+                           about=AboutView(LEGEND, counts, __version__, EXPORTS))
 
     def not_found_page(self) -> Page:
         root = self.base_url or "/"

@@ -434,6 +434,7 @@ class AboutView:
     legend: tuple[LegendEntry, ...]
     counts: tuple[Count, ...]
     version: str
+    exports: tuple[tuple[str, str], ...] = ()  # (path from the site root, what it holds)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,340 @@
+"""The archive's data as files for other tools: written by every build into ``data/``.
+
+This stage runs after ``link``, beside ``render``: it reads the
+:class:`~annotarium.link.LinkedArchive` and returns :class:`ExportFile` values
+(paths and bytes) that the write stage stores with the pages, in the same atomic
+swap. :func:`archive_data` builds one plain-data description of the archive
+(the content of ``data/archive.json``, documented by
+``schemas/archive.schema.json``); every other format is a view of it, so the
+CSV tables, the GraphML network, the Web Annotations and the calendar agree
+with the JSON by construction. ``docs/exports.md`` documents every field.
+Nothing here reads a clock: the same archive gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from annotarium import __version__
+from annotarium.dates import DateValue
+from annotarium.edtf import to_edtf
+from annotarium.link import LinkedArchive, Passage
+from annotarium.model import Annotation, DateRef, Mention, Note, Quote, Span
+
+FORMAT_VERSION = 1
+
+# (path, what it holds): the about page lists these, in this order.
+EXPORTS: tuple[tuple[str, str], ...] = (
+    (
+        "data/archive.json",
+        "the whole archive as one JSON document: articles and their text, "
+        "every annotation with its anchor, actors, places, topics and events, cross-referenced",
+    ),
+    ("data/quotes.csv", "one row per quote, with speaker, kind and position"),
+    ("data/mentions.csv", "one row per mention of an actor, place or topic"),
+    ("data/actors.csv", "one row per actor, with counts of quotes, mentions and articles"),
+    ("data/events.csv", "one row per event on the timeline, with its dates and precision"),
+    (
+        "data/actors.graphml",
+        "the actor network: who is mentioned with whom, in how many "
+        "articles (for Gephi and other graph tools)",
+    ),
+    (
+        "data/annotations.jsonld",
+        "every annotation as a W3C Web Annotation (an AnnotationCollection), for annotation tools",
+    ),
+    ("data/events.ics", "the dated events of the timeline as an iCalendar file"),
+)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: str  # relative to the site root, POSIX
+    content: bytes
+
+
+def export_files(linked: LinkedArchive, base_url: str = "") -> list[ExportFile]:
+    """Every export file of the archive, in the order of :data:`EXPORTS`."""
+    return list(iter_exports(linked, base_url))
+
+
+def iter_exports(linked: LinkedArchive, base_url: str = "") -> Iterator[ExportFile]:
+    """The export files one at a time, so that each can be written and freed before the
+    next is made (on a 2,000-article archive they are 120 MB)."""
+    from annotarium.export_annotations import annotations_bytes
+    from annotarium.export_tables import (
+        actors_csv,
+        actors_graphml,
+        events_csv,
+        events_ics,
+        mentions_csv,
+        quotes_csv,
+    )
+
+    makers: dict[str, Callable[[dict[str, Any]], bytes]] = {
+        "data/archive.json": lambda data: json_lines(data, ARCHIVE_LISTS),
+        "data/quotes.csv": quotes_csv,
+        "data/mentions.csv": mentions_csv,
+        "data/actors.csv": actors_csv,
+        "data/events.csv": events_csv,
+        "data/actors.graphml": actors_graphml,
+        "data/annotations.jsonld": annotations_bytes,
+        "data/events.ics": events_ics,
+    }
+    with _collector_paused():
+        data = archive_data(linked, base_url)
+    for path, _ in EXPORTS:
+        with _collector_paused():
+            content = makers[path](data)
+        yield ExportFile(path, content)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The exports allocate millions of small acyclic objects while the whole linked archive
+    is alive; the cyclic garbage collector would walk all of it again and again (over a
+    third of the export's time on a 2,000-article archive) and can find nothing to free."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def json_lines(value: dict[str, Any], lists: tuple[str, ...] = ()) -> bytes:
+    """Compact JSON (the C encoder: fast on large archives) with each item of the top-level
+    ``lists`` on a line of its own, so the files diff and grep well."""
+    encode = compact_json
+    parts = []
+    for key, item in value.items():
+        if key in lists and isinstance(item, list) and item:
+            inner = ",\n".join([encode(element) for element in item])
+            parts.append(f"{encode(key)}:[\n{inner}\n]")
+        else:
+            parts.append(f"{encode(key)}:{encode(item)}")
+    return ("{" + ",\n".join(parts) + "}\n").encode("utf-8")
+
+
+# --- the data model -------------------------------------------------------------------
+
+
+def page_of(kind: str, ident: str) -> str:
+    """The page of an article, actor, place or topic, from the site root."""
+    folder = {"article": "articles", "actor": "actors", "place": "places", "topic": "topics"}[kind]
+    return f"{folder}/{ident}/index.html"
+
+
+def event_page(event_id: str) -> str:
+    return f"timeline/index.html#event-{event_id}"
+
+
+ARCHIVE_LISTS = ("articles", "annotations", "actors", "places", "topics", "events")
+
+
+def annotation_ref(slug: str, annotation_id: str) -> str:
+    """How the export names an annotation: ``article-slug#annotation-id``."""
+    return f"{slug}#{annotation_id}"
+
+
+def date_data(date: DateValue | None) -> dict[str, Any] | None:
+    if date is None:
+        return None
+    return {
+        "value": date.raw,
+        "iso": to_edtf(date),
+        "start": date.start.isoformat(),
+        "end": date.end.isoformat(),
+        "precision": date.precision,
+        "approximate": date.approximate,
+        "label": date.label,
+    }
+
+
+def archive_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
+    """The archive as plain data: what ``data/archive.json`` holds, sorted and stable."""
+    archive = linked.archive
+    config = archive.config
+    base = base_url.strip()
+    if base and not base.endswith("/"):
+        base += "/"
+    articles = sorted(linked.anchored.articles, key=lambda a: a.slug)
+    annotations: list[dict[str, Any]] = []
+    for article in articles:
+        text = article.article.text.text
+        annotations.extend(_annotation_data(article.slug, text, span) for span in article.spans)
+
+    def refs(passages: Iterable[Passage]) -> list[str]:
+        return sorted([f"{p.article.article.slug}#{p.span.annotation.id}" for p in passages])
+
+    def slugs(kind: str, ident: str) -> list[str]:
+        return sorted(linked.articles_by_entity.get((kind, ident), ()))
+
+    actors = []
+    for actor_id, actor in sorted(archive.actors.items()):
+        actors.append(
+            {
+                "id": actor_id,
+                "name": actor.name,
+                "kind": actor.kind,
+                "description": actor.description,
+                "source": actor.source,
+                "aliases": list(actor.aliases),
+                "affiliations": [{"actor": a.actor, "role": a.role} for a in actor.affiliations],
+                "members": [
+                    {"actor": m, "role": r} for m, r in linked.affiliated_members.get(actor_id, ())
+                ],
+                "wikidata": actor.wikidata,
+                "page": page_of("actor", actor_id),
+                "quotes": refs(linked.quotes_by_speaker.get(actor_id, ())),
+                "mentions": refs(linked.mentions.get(("actor", actor_id), ())),
+                "articles": slugs("actor", actor_id),
+                "events": list(linked.events_by_actor.get(actor_id, ())),
+                "co_mentioned": sorted(
+                    (
+                        {"actor": r.id, "count": r.count}
+                        for r in linked.co_mentioned.get(actor_id, ())
+                    ),
+                    key=lambda r: r["actor"],
+                ),
+            }
+        )
+    places = [
+        {
+            "id": place_id,
+            "name": place.name,
+            "kind": place.kind,
+            "description": place.description,
+            "aliases": list(place.aliases),
+            "wikidata": place.wikidata,
+            "page": page_of("place", place_id),
+            "mentions": refs(linked.mentions.get(("place", place_id), ())),
+            "articles": slugs("place", place_id),
+            "events": list(linked.events_by_place.get(place_id, ())),
+        }
+        for place_id, place in sorted(archive.places.items())
+    ]
+    topics = [
+        {
+            "id": topic_id,
+            "name": topic.name,
+            "description": topic.description,
+            "aliases": list(topic.aliases),
+            "page": page_of("topic", topic_id),
+            "mentions": refs(linked.mentions.get(("topic", topic_id), ())),
+            "articles": slugs("topic", topic_id),
+            "events": list(linked.events_by_topic.get(topic_id, ())),
+        }
+        for topic_id, topic in sorted(archive.topics.items())
+    ]
+    events = []
+    for entry in linked.timeline:  # in timeline order: by date, undated last
+        event = entry.event
+        events.append(
+            {
+                "id": event.id,
+                "title": event.title,
+                "date": date_data(event.date),
+                "actors": list(event.actors),
+                "place": event.place,
+                "topics": list(event.topics),
+                "description": event.description,
+                "page": event_page(event.id),
+                "mentions": refs(entry.passages),
+                "articles": sorted({p.article.slug for p in entry.passages}),
+            }
+        )
+    return {
+        "format": "annotarium-archive",
+        "format_version": FORMAT_VERSION,
+        "generator": f"Annotarium {__version__}",
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "base_url": base,
+            "language": config.language,
+        },
+        "articles": [_article_data(a) for a in articles],
+        "annotations": annotations,
+        "actors": actors,
+        "places": places,
+        "topics": topics,
+        "events": events,
+    }
+
+
+def _article_data(anchored: Any) -> dict[str, Any]:
+    article = anchored.article
+    meta = article.meta
+    published = meta.published
+    return {
+        "slug": article.slug,
+        "title": meta.title,
+        "publication": meta.publication
+        or (article.text.masthead.name if article.text.masthead else None),
+        "published": {
+            "date": published.date.isoformat(),
+            "inferred": published.inferred,
+            "reasoning": published.reasoning,
+        }
+        if published
+        else None,
+        "authors": list(meta.authors),
+        "url": meta.url,
+        "summary": meta.summary,
+        "provenance": meta.provenance,
+        "rights": meta.rights,
+        "completeness": meta.completeness,
+        "language": meta.language,
+        "page": page_of("article", article.slug),
+        "actors": list(meta.actors),
+        "places": list(meta.places),
+        "topics": list(meta.topics),
+        "annotations": len(anchored.spans),
+        "text": article.text.text,
+    }
+
+
+def _annotation_data(slug: str, text: str, span: Span) -> dict[str, Any]:
+    annotation: Annotation = span.annotation
+    record: dict[str, Any] = {
+        "article": slug,
+        "id": annotation.id,
+        "kind": annotation.kind,
+        "anchor": {"start": span.start, "end": span.end, "exact": text[span.start : span.end]},
+        "draft": annotation.draft,
+    }
+    if isinstance(annotation, Mention):
+        record["entity_id"] = annotation.ref
+        record["auto"] = annotation.auto
+    elif isinstance(annotation, Quote):
+        cited = None
+        if annotation.cites:
+            target, _, fragment = annotation.cites.partition("#")
+            cited = {"article": target, "annotation": fragment or None}
+        record.update(
+            speaker=annotation.speaker,
+            quote_kind=annotation.quote_kind,
+            context=annotation.context,
+            note=annotation.note,
+            cites=cited,
+        )
+    elif isinstance(annotation, DateRef):
+        record.update(
+            date=date_data(annotation.date),
+            event=annotation.event,
+            relative=annotation.relative,
+            note=annotation.note,
+        )
+    elif isinstance(annotation, Note):
+        record["body"] = annotation.body
+    return record
