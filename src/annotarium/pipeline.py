@@ -8,6 +8,7 @@ this one only passes values from one to the next and times them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from annotarium.diagnostics import Diagnostic, Diagnostics
     from annotarium.link import LinkedArchive
     from annotarium.load import Foundation
+    from annotarium.memo import ArticleMemo
     from annotarium.model import AnchoredArchive, Archive, Article, Span
 
 
@@ -34,6 +36,7 @@ class CheckResult:
     diagnostics: Diagnostics
     linked: LinkedArchive | None
     seconds: float
+    memo: ArticleMemo | None = None  # the current articles' load + anchor results
 
     @property
     def ok(self) -> bool:
@@ -41,6 +44,13 @@ class CheckResult:
 
     def summary(self) -> dict[str, Any]:
         return summarize(self.linked.anchored) if self.linked else {"articles": 0}
+
+
+@dataclass
+class BuildState:
+    """What ``annotarium serve`` keeps in memory between builds into one output folder."""
+
+    memo: ArticleMemo | None = None
 
 
 @dataclass(frozen=True)
@@ -70,29 +80,62 @@ def _quiet(stage: str) -> None:
 PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
 
 
-def check_archive(source: Path, progress: Progress = _quiet) -> CheckResult:
+def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo | None = None,
+                  file_sha: Callable[[Path], str | None] | None = None) -> CheckResult:
     """Load, anchor and link the archive at ``source``; write nothing.
 
     ``progress`` is told the name of each stage as it starts (for long builds).
     Articles are loaded and anchored one by one, in worker processes for large
-    archives; the checks that span files run once all are in."""
+    archives; the checks that span files run once all are in. With a ``memo``
+    (see :mod:`annotarium.memo`), an article whose inputs are those it was
+    memoised with is taken from it instead; ``file_sha`` gives a file's SHA-256
+    (None if unreadable) when the caller already knows it. The result's ``memo``
+    holds the current articles' results either way."""
     from annotarium.anchor import warn_unused_names
     from annotarium.diagnostics import Diagnostics
     from annotarium.link import link
     from annotarium.load import finish, load_foundation
     from annotarium.load_articles import article_files
+    from annotarium.memo import ArticleMemo, MemoEntry, MemoKey, key_for, registry_fingerprint
     from annotarium.model import AnchoredArchive, AnchoredArticle
     from annotarium.parallel import fork_map
 
     started = time.perf_counter()
+    sha = file_sha or _file_sha
     diags = Diagnostics()
     progress("loading")
     foundation = load_foundation(source, diags)
     files = article_files(foundation.root, diags)
-    progress(f"loading and anchoring {len(files)} articles")
+    registries = foundation.registries
+    fingerprint = registry_fingerprint(registries.actors, registries.places, registries.topics,
+                                       registries.broken)
+    current = ArticleMemo()
+    results: list[Any] = [None] * len(files)
+    partials: list[MemoKey | None] = [None] * len(files)
+    todo = []
+    for index, (path, slug) in enumerate(files):
+        digest = sha(path)
+        if digest is not None:
+            partials[index] = MemoKey(__version__, str(foundation.root), str(path), digest, "",
+                                      "", fingerprint)
+        hit = memo.lookup(slug, partials[index], sha) if memo and partials[index] else None
+        if hit is not None:
+            results[index] = hit
+            current.entries[slug] = memo.entries[slug]  # type: ignore[union-attr]
+        else:
+            todo.append(index)
+    progress(f"loading and anchoring {len(todo)} of {len(files)} articles")
     job = functools.partial(_load_and_anchor, foundation, foundation.archive())
+    loaded = fork_map(job, [files[i] for i in todo], PARALLEL_MIN_ARTICLES)
+    for index, result in zip(todo, loaded, strict=True):
+        results[index] = result
+        partial, article = partials[index], result[0]
+        if partial is not None and article is not None:
+            key = key_for(partial, article, sha)
+            if key is not None:
+                current.entries[files[index][1]] = MemoEntry(key, result)
     articles, anchored, used_names = [], [], set()
-    for article, spans, found, problems in fork_map(job, files, PARALLEL_MIN_ARTICLES):
+    for article, spans, found, problems in results:
         diags.extend(problems)
         if article is not None:
             articles.append(article)
@@ -102,7 +145,7 @@ def check_archive(source: Path, progress: Progress = _quiet) -> CheckResult:
     warn_unused_names(archive, used_names, diags)
     progress("linking")
     linked = link(AnchoredArchive(archive, tuple(anchored)))
-    return CheckResult(diags, linked, time.perf_counter() - started)
+    return CheckResult(diags, linked, time.perf_counter() - started, current)
 
 
 def _load_and_anchor(foundation: Foundation, registries: Archive, file: tuple[Path, str]
@@ -122,6 +165,13 @@ def _load_and_anchor(foundation: Foundation, registries: Archive, file: tuple[Pa
     return article, tuple(spans), found, diags.items
 
 
+def _file_sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def build_site(
     source: Path,
     output: Path,
@@ -129,13 +179,16 @@ def build_site(
     live_reload_script: str | None = None,
     clean: bool = False,
     progress: Progress = _quiet,
+    state: BuildState | None = None,
 ) -> BuildResult:
     """Check the archive, then render and write the site; write nothing if it has errors.
 
     Builds are incremental: with the cache of the previous build (inside
     ``output``), a build whose inputs did not change does nothing, and other builds
     render again only the pages whose views changed. ``clean`` ignores the cache.
-    The result is byte-identical to a clean build either way.
+    The result is byte-identical to a clean build either way. ``state`` carries
+    what a long-running caller (``annotarium serve``) keeps in memory between builds
+    into the same ``output``, so that a rebuild need not read it back from disk.
     """
     from annotarium import cache
     from annotarium.write import check_output_dir, recover
@@ -155,18 +208,34 @@ def build_site(
                                previous.inputs if previous else None)
     if previous is not None and cache.same_inputs(previous.inputs, inputs):
         return BuildResult(None, output, seconds=time.perf_counter() - started)
-    return _build(source, output, base_url, live_reload_script, settings, inputs,
-                  previous.pages if previous else {}, started, progress)
+    memo = None
+    if not clean:
+        memo = state.memo if state is not None and state.memo is not None else None
+        if memo is None:
+            from annotarium.memo import read_memo
+
+            memo = read_memo(output, __version__)
+    result = _build(source, output, base_url, live_reload_script, settings, inputs,
+                    previous.pages if previous else {}, started, progress, memo)
+    if state is not None and result.check is not None:
+        state.memo = result.check.memo
+    return result
 
 
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
-           started: float, progress: Progress) -> BuildResult:
+           started: float, progress: Progress, memo: ArticleMemo | None = None
+           ) -> BuildResult:
     from annotarium import cache
+    from annotarium.memo import dump_entry, memo_path
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
-    checked = check_archive(source, progress)
+    def file_sha(path: Path) -> str | None:
+        known = inputs.get(str(path))
+        return known.sha256 if known is not None else _file_sha(path)
+
+    checked = check_archive(source, progress, memo, file_sha)
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
     linked = checked.linked
@@ -190,6 +259,8 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         live_reload_script=live_reload_script,
         previous_digests=previous_pages,
         salt=salt,
+        article_inputs=({slug: entry.key.digest() for slug, entry in checked.memo.entries.items()}
+                        if checked.memo is not None else None),
     )
     rendering = time.perf_counter()
     progress("rendering and writing")
@@ -204,10 +275,22 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
             if page.digest:
                 digests[page.path] = page.digest
             yield page.path, page.content
+        # the per-article load + anchor memo: files of unchanged articles are carried over
+        for slug, entry in sorted(memo_entries.items()):
+            path = memo_path(slug)
+            result = entry.loaded()
+            if entry.stored and (output / path).is_file():
+                yield path, None
+            elif result is not None:
+                yield path, dump_entry(entry.key, result)
         record = cache.BuildCache(__version__, settings, inputs, digests)
         yield cache.CACHE_FILE, record.to_json()
 
+    memo_entries = checked.memo.entries if checked.memo is not None else {}
+
     written = write_site(files(), output)
+    for entry in memo_entries.values():
+        entry.stored = True
     done = time.perf_counter()
     return BuildResult(
         check=checked,

@@ -81,7 +81,7 @@ from annotarium.render_context import (
     pretty_path,
     wikidata_url,
 )
-from annotarium.render_jobs import run_jobs, view_digest
+from annotarium.render_jobs import inputs_digest, run_jobs, view_digest
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,10 @@ class RenderOptions:
     # templates, settings). None: render every page and compute no digests.
     previous_digests: Mapping[str, str] | None = None
     salt: str = ""
+    # Digests of each article's inputs (its files and what of the registries its load
+    # read; see annotarium.memo): an article page whose inputs are unchanged is skipped
+    # without building its view.
+    article_inputs: Mapping[str, str] | None = None
 
 
 def builtin_template_dir() -> Path:
@@ -234,6 +238,7 @@ class _SiteRenderer:
             self.cited_by.setdefault(slug, []).extend(passages)
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
+        self._shared_digest: str | None = None
 
     # --- references ---
 
@@ -342,10 +347,10 @@ class _SiteRenderer:
             has_feed=bool(self.base_url), generator=f"Annotarium {__version__}")
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
-               **views: Any) -> Page:
-        digest = ""
+               known_digest: str = "", **views: Any) -> Page:
+        digest = known_digest  # given when the caller digested the page's inputs instead
         previous = self.options.previous_digests
-        if previous is not None:
+        if previous is not None and not digest:
             # A page is a function of its template, its metadata and its views (and of the
             # salt): equal digests mean an equal page, so Jinja need not run again.
             digest = view_digest(self.options.salt, template, meta, urls, views)
@@ -429,9 +434,46 @@ class _SiteRenderer:
 
     # articles
 
+    def article_inputs_digest(self, article: AnchoredArticle) -> str:
+        """A digest of everything an article page is made from ('' when unknown): its own
+        inputs, the registries, the set of article slugs (links to articles), and the
+        articles whose quotes cite it, with their place in the site's order."""
+        inputs = self.options.article_inputs
+        if inputs is None or self.options.previous_digests is None or article.slug not in inputs:
+            return ""
+        citing = []
+        for item in self.cited_by.get(article.slug, ()):
+            slug = item.article.slug
+            if slug not in inputs:
+                return ""
+            citing.append((self.article_index.get(slug, -1), inputs[slug]))
+        if self._shared_digest is None:
+            self._shared_digest = self.article_shared_digest(tuple(sorted(inputs)))
+        return inputs_digest(self.options.salt, (
+            "article.html", inputs[article.slug], self._shared_digest, tuple(sorted(citing))))
+
+    def article_shared_digest(self, slugs: tuple[str, ...]) -> str:
+        """What every article page may show of the rest of the archive: the slugs (links to
+        articles) and, of the registries, what links, marks and JSON-LD use (names, kinds,
+        Wikidata ids, the events); not descriptions or affiliations, which only the
+        registries' own pages show."""
+        archive = self.archive
+        return inputs_digest("", (
+            slugs,
+            tuple((a.id, a.name, a.kind, a.wikidata or "")
+                  for _, a in sorted(archive.actors.items())),
+            tuple((p.id, p.name, p.kind or "", p.wikidata or "")
+                  for _, p in sorted(archive.places.items())),
+            tuple((t.id, t.name) for _, t in sorted(archive.topics.items())),
+            tuple(repr((e.id, e.title, e.date, e.actors, e.place, e.topics, e.description))
+                  for _, e in sorted(archive.events.items()))))
+
     def article_page(self, article: AnchoredArticle) -> Page:
         ref = self.article_refs[article.slug]
         path = ref.path
+        known = self.article_inputs_digest(article)
+        if known and (self.options.previous_digests or {}).get(path) == known:
+            return Page(path, None, "article", known)
         urls = Urls.relative(path)
         ctx = InlineContext(urls.root, self.archive.actors, self.archive.places,
                             self.archive.topics, self.archive.events, self.notes)
@@ -474,7 +516,7 @@ class _SiteRenderer:
                         json_ld=json_script(self.ld.article(article, view)),
                         scripts=("marks.js", "notes.js"),
                         published=ref.date.machine if ref.date else None)
-        return self.render("article.html", meta, urls, article=view)
+        return self.render("article.html", meta, urls, known_digest=known, article=view)
 
     # actors
 
