@@ -286,6 +286,9 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         salt=salt,
         article_inputs=({slug: entry.key.digest() for slug, entry in checked.memo.entries.items()}
                         if checked.memo is not None else None),
+        registry_files=cache.settings_digest(*(
+            file_sha(source / "content" / f"{name}.yaml")
+            for name in ("actors", "places", "topics", "events"))),
     )
     rendering = time.perf_counter()
     progress("rendering and writing")
@@ -332,12 +335,12 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     )
 
 
-def build_errors(source: Path, output: Path) -> list[str]:
+def build_errors(source: Path, output: Path, state: BuildState | None = None) -> list[str]:
     """Build, and return the errors as ``check`` prints them (empty on success)."""
     from annotarium.write import OutputError
 
     try:
-        result = build_site(source, output)
+        result = build_site(source, output, state=state)
     except (OutputError, OSError) as exc:
         return [f"annotarium: error: {exc}"]
     if result.output is None:

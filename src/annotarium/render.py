@@ -81,7 +81,8 @@ from annotarium.render_context import (
     pretty_path,
     wikidata_url,
 )
-from annotarium.render_jobs import inputs_digest, run_jobs, view_digest
+from annotarium.render_inputs import InputDigests
+from annotarium.render_jobs import run_jobs, view_digest
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,8 @@ class RenderOptions:
     # templates, settings). None: render every page and compute no digests.
     previous_digests: Mapping[str, str] | None = None
     salt: str = ""
-    # Digests of each article's inputs (its files and what of the registries its load
-    # read; see annotarium.memo): an article page whose inputs are unchanged is skipped
-    # without building its view.
-    article_inputs: Mapping[str, str] | None = None
+    article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
+    registry_files: str = ""  # a digest of the registry files, for the same
 
 
 def builtin_template_dir() -> Path:
@@ -238,7 +237,7 @@ class _SiteRenderer:
             self.cited_by.setdefault(slug, []).extend(passages)
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
-        self._shared_digest: str | None = None
+        self.inputs = InputDigests.of(linked, self.articles, options)
 
     # --- references ---
 
@@ -348,13 +347,13 @@ class _SiteRenderer:
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
                known_digest: str = "", **views: Any) -> Page:
-        digest = known_digest  # given when the caller digested the page's inputs instead
+        digest = ""
         previous = self.options.previous_digests
-        if previous is not None and not digest:
-            # A page is a function of its template, its metadata and its views (and of the
-            # salt): equal digests mean an equal page, so Jinja need not run again.
+        if previous is not None:  # equal views (and salt) give equal pages
             digest = view_digest(self.options.salt, template, meta, urls, views)
-            if previous.get(meta.path) == digest:
+            unchanged = previous.get(meta.path, "").rpartition("/")[2] == digest
+            digest = f"{known_digest}/{digest}" if known_digest else digest
+            if unchanged:
                 return Page(meta.path, None, meta.kind, digest)
         site = self.site_context(meta.path, urls)
         if self.base_url and meta.kind != "404":
@@ -434,46 +433,12 @@ class _SiteRenderer:
 
     # articles
 
-    def article_inputs_digest(self, article: AnchoredArticle) -> str:
-        """A digest of everything an article page is made from ('' when unknown): its own
-        inputs, the registries, the set of article slugs (links to articles), and the
-        articles whose quotes cite it, with their place in the site's order."""
-        inputs = self.options.article_inputs
-        if inputs is None or self.options.previous_digests is None or article.slug not in inputs:
-            return ""
-        citing = []
-        for item in self.cited_by.get(article.slug, ()):
-            slug = item.article.slug
-            if slug not in inputs:
-                return ""
-            citing.append((self.article_index.get(slug, -1), inputs[slug]))
-        if self._shared_digest is None:
-            self._shared_digest = self.article_shared_digest(tuple(sorted(inputs)))
-        return inputs_digest(self.options.salt, (
-            "article.html", inputs[article.slug], self._shared_digest, tuple(sorted(citing))))
-
-    def article_shared_digest(self, slugs: tuple[str, ...]) -> str:
-        """What every article page may show of the rest of the archive: the slugs (links to
-        articles) and, of the registries, what links, marks and JSON-LD use (names, kinds,
-        Wikidata ids, the events); not descriptions or affiliations, which only the
-        registries' own pages show."""
-        archive = self.archive
-        return inputs_digest("", (
-            slugs,
-            tuple((a.id, a.name, a.kind, a.wikidata or "")
-                  for _, a in sorted(archive.actors.items())),
-            tuple((p.id, p.name, p.kind or "", p.wikidata or "")
-                  for _, p in sorted(archive.places.items())),
-            tuple((t.id, t.name) for _, t in sorted(archive.topics.items())),
-            tuple(repr((e.id, e.title, e.date, e.actors, e.place, e.topics, e.description))
-                  for _, e in sorted(archive.events.items()))))
-
     def article_page(self, article: AnchoredArticle) -> Page:
         ref = self.article_refs[article.slug]
         path = ref.path
-        known = self.article_inputs_digest(article)
-        if known and (self.options.previous_digests or {}).get(path) == known:
-            return Page(path, None, "article", known)
+        known = self.inputs.article(article.slug) if self.inputs else ""
+        if known and self.inputs and (kept := self.inputs.unchanged(path, known)):
+            return Page(path, None, "article", kept)
         urls = Urls.relative(path)
         ctx = InlineContext(urls.root, self.archive.actors, self.archive.places,
                             self.archive.topics, self.archive.events, self.notes)
@@ -543,6 +508,9 @@ class _SiteRenderer:
     def actor_page(self, actor: Actor) -> Page:
         linked = self.linked
         path = f"actors/{actor.id}/index.html"
+        known = self.inputs.entity("actor", actor.id) if self.inputs else ""
+        if known and self.inputs and (kept := self.inputs.unchanged(path, known)):
+            return Page(path, None, "actor", kept)
         root = Urls.relative(path).root
         affiliations = tuple(Affiliation(self.actor_ref(a.actor), a.role)
                              for a in actor.affiliations)
@@ -570,7 +538,7 @@ class _SiteRenderer:
                         self.describe(actor.description, f"{actor.name} in the archive."),
                         og_type="profile" if actor.kind == "person" else "website",
                         json_ld=json_script(self.ld.actor(actor)))
-        return self.render("actor.html", meta, actor=view)
+        return self.render("actor.html", meta, known_digest=known, actor=view)
 
     def passage_order(self, passage: Passage) -> tuple[int, int]:
         return (self.article_index.get(passage.article.slug, 0), passage.span.start)
@@ -599,6 +567,9 @@ class _SiteRenderer:
         entity: Any = (self.archive.places if kind == "place" else self.archive.topics)[ident]
         plural = "places" if kind == "place" else "topics"
         path = f"{plural}/{ident}/index.html"
+        known = self.inputs.entity(kind, ident) if self.inputs else ""
+        if known and self.inputs and (kept := self.inputs.unchanged(path, known)):
+            return Page(path, None, kind, kept)
         events = (linked.events_by_place if kind == "place" else linked.events_by_topic)
         wikidata = getattr(entity, "wikidata", None)
         view = EntityView(
@@ -612,7 +583,7 @@ class _SiteRenderer:
         meta = PageMeta(kind, path, entity.name,
                         self.describe(entity.description, f"{entity.name} in the archive."),
                         json_ld=json_script(self.ld.entity(kind, entity)))
-        return self.render(f"{kind}.html", meta, entity=view)
+        return self.render(f"{kind}.html", meta, known_digest=known, entity=view)
 
     # timeline and quotes
 
