@@ -95,7 +95,7 @@ class ArticleMemo:
 
     def __init__(self, entries: dict[str, MemoEntry] | None = None) -> None:
         self.entries: dict[str, MemoEntry] = entries or {}
-        self.hits = 0
+        self.hits = 0  # of a build's memo: how many articles came from the previous one
 
     def lookup(self, slug: str, partial: MemoKey, file_sha: Callable[[Path], str | None]
                ) -> Loaded | None:
@@ -111,10 +111,7 @@ class ArticleMemo:
             return None
         if file_sha(Path(key.text_path)) != key.text_sha:
             return None
-        result = entry.loaded()
-        if result is not None:
-            self.hits += 1
-        return result
+        return entry.loaded()
 
     def key_of(self, slug: str) -> MemoKey | None:
         entry = self.entries.get(slug)
@@ -141,7 +138,10 @@ def memo_path(slug: str) -> str:
 
 
 def dump_entry(key: MemoKey, result: Loaded) -> bytes:
-    payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    article, spans, found, problems = result
+    # the set as a sorted list: the same result always gives the same bytes
+    payload = pickle.dumps((article, spans, sorted(found), problems),
+                           protocol=pickle.HIGHEST_PROTOCOL)
     header = {"format": FORMAT, "key": key.as_list(),
               "digest": hashlib.blake2b(payload, digest_size=32).hexdigest()}
     return json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload
@@ -191,11 +191,11 @@ def _unpickle(blob: bytes, key: MemoKey) -> Loaded | None:
         return None
     article, spans, found, problems = result
     if not (isinstance(article, Article) and isinstance(spans, tuple)
-            and all(isinstance(s, Span) for s in spans) and isinstance(found, set)
+            and all(isinstance(s, Span) for s in spans) and isinstance(found, list)
             and isinstance(problems, list)
             and all(isinstance(p, Diagnostic) for p in problems)):
         return None
     if str(article.annotation_path) != key.annotation_path or \
             str(article.source_path) != key.text_path:
         return None
-    return article, spans, found, problems
+    return article, spans, {tuple(name) for name in found}, problems

@@ -123,6 +123,7 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
         if hit is not None:
             results[index] = hit
             current.entries[slug] = memo.entries[slug]  # type: ignore[union-attr]
+            current.hits += 1
         else:
             todo.append(index)
     progress(f"loading and anchoring {len(todo)} of {len(files)} articles")
