@@ -43,8 +43,11 @@ dates:
 
 
 def tree(root: Path) -> dict[str, bytes]:
+    """The site's files and their bytes; build metadata (the cache and the load memo,
+    whose pickles may share objects differently from one process to another) left out."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != cache.CACHE_FILE}
+            if p.is_file() and p.name != cache.CACHE_FILE
+            and ".annotarium-memo" not in p.relative_to(root).parts}
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

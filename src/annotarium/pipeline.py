@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from annotarium.diagnostics import Diagnostic, Diagnostics
     from annotarium.link import LinkedArchive
     from annotarium.load import Foundation
-    from annotarium.memo import ArticleMemo
+    from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
 
 
@@ -258,7 +258,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                       checked: CheckResult, file_sha: Callable[[Path], str | None]
                       ) -> BuildResult:
     from annotarium import cache
-    from annotarium.memo import dump_entry, memo_path
+    from annotarium.memo import memo_path
+    from annotarium.parallel import fork_imap
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
@@ -304,14 +305,15 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             if page.digest:
                 digests[page.path] = page.digest
             yield page.path, page.content
-        # the per-article load + anchor memo: files of unchanged articles are carried over
+        # the per-article load + anchor memo: files of unchanged articles are carried over,
+        # new ones pickled in worker processes when there are many
+        fresh = []
         for slug, entry in sorted(memo_entries.items()):
-            path = memo_path(slug)
-            result = entry.loaded()
-            if entry.stored and (output / path).is_file():
-                yield path, None
-            elif result is not None:
-                yield path, dump_entry(entry.key, result)
+            if entry.stored and (output / memo_path(slug)).is_file():
+                yield memo_path(slug), None
+            elif entry.loaded() is not None:
+                fresh.append((slug, entry))
+        yield from fork_imap(_dump_memo, fresh, PARALLEL_MIN_ARTICLES)
         record = cache.BuildCache(__version__, settings, inputs, digests)
         yield cache.CACHE_FILE, record.to_json()
 
@@ -334,6 +336,16 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             "render and write": done - rendering,  # one stream: each page written when made
         },
     )
+
+
+def _dump_memo(item: tuple[str, MemoEntry]) -> tuple[str, bytes]:
+    """One article's memo file (path and bytes): the unit of work of a worker."""
+    from annotarium.memo import dump_entry, memo_path
+
+    slug, entry = item
+    result = entry.loaded()
+    assert result is not None
+    return memo_path(slug), dump_entry(entry.key, result)
 
 
 def build_errors(source: Path, output: Path, state: BuildState | None = None) -> list[str]:

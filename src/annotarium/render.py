@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -80,6 +79,7 @@ from annotarium.render_context import (
     json_script,
     pretty_path,
     wikidata_url,
+    xml_escape,
 )
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
