@@ -109,7 +109,8 @@ class ArticleMemo:
                 partial.version, partial.root, partial.annotation_path, partial.annotation_sha,
                 partial.registries):
             return None
-        if file_sha(Path(key.text_path)) != key.text_sha:
+        text = Path(key.text_path)  # resolved when memoised: a symlink now is a change
+        if text.is_symlink() or file_sha(text) != key.text_sha:
             return None
         return entry.loaded()
 
