@@ -13,7 +13,11 @@ times, as separate processes (interpreter start included), one Annotarium series
   template    build after overriding templates/base.html (a copy with a comment added)
 
 and one Hugo full build into a new, empty folder, alternating which goes first, so that a noisy
-machine slows both alike. Each figure is the median of the rounds (with min and max) and its
+machine slows both alike. Where `annotarium build` has --no-search, a second series times the
+cold build and the one-note rebuild without search (search's share is the difference), and,
+where Pagefind's binary is installed (pagefind[bin]), Hugo's build is followed by the Pagefind
+CLI indexing Hugo's output (Hugo + Pagefind, the usual way to add search to a Hugo site).
+Each figure is the median of the rounds (with min and max) and its
 ratio to Hugo's median full build. Peak memory is each child's own maximum resident set size
 (from wait4). Pages are the .html files in the output. Prints a Markdown table and writes
 benchmarks/results.json.
@@ -41,14 +45,19 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 GENERATOR = HERE / "generate.py"
 SCENARIOS = ("cold", "noop", "annotation", "actor", "template")
+NO_SEARCH = ("cold_nosearch", "annotation_nosearch")
 LABELS = {
     "cold": "Annotarium: full build, empty output",
     "noop": "Annotarium: rebuild, nothing changed",
     "annotation": "Annotarium: rebuild after editing one note",
     "actor": "Annotarium: rebuild after editing one actor",
     "template": "Annotarium: rebuild after editing base.html",
+    "cold_nosearch": "Annotarium --no-search: full build, empty output",
+    "annotation_nosearch": "Annotarium --no-search: rebuild after editing one note",
     "hugo": "Hugo: full build, empty output",
+    "hugo_pagefind": "Hugo + Pagefind CLI: full build and index, empty output",
 }
+ROWS = (*SCENARIOS, *NO_SEARCH, "hugo", "hugo_pagefind")
 TEMPLATE_COMMENT = "\n<!-- edited by benchmarks/run.py -->\n"
 
 
@@ -101,6 +110,25 @@ def supports_clean() -> bool:
         [*annotarium_command(), "build", "--help"], capture_output=True, text=True, check=False
     )
     return "--clean" in done.stdout
+
+
+@functools.cache
+def supports_no_search() -> bool:
+    """Whether ``annotarium build`` has ``--no-search`` (builds search by default)."""
+    done = subprocess.run(
+        [*annotarium_command(), "build", "--help"], capture_output=True, text=True, check=False
+    )
+    return "--no-search" in done.stdout
+
+
+def pagefind_binary() -> str | None:
+    """The Pagefind binary that the ``pagefind[bin]`` package ships, if installed."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return shutil.which("pagefind")
+    found = get_executable()
+    return str(found) if found and Path(found).is_file() else None
 
 
 def hugo_binary() -> str | None:
@@ -317,12 +345,42 @@ def annotarium_series(archive: Path, output: Path, logs: Path, base_template: Pa
     return results
 
 
+def annotarium_no_search_series(archive: Path, output: Path, logs: Path) -> dict:
+    """A cold build and a one-note rebuild with --no-search: what search adds, by difference."""
+    command = [*annotarium_command(), "build", "--source", str(archive),
+               "--output", str(output), "--no-search"]  # fmt: skip
+    fresh(output)
+    edits = Edits(archive, builtin_base_template())
+    results = {}
+    try:
+        for scenario in NO_SEARCH:
+            if scenario == "annotation_nosearch":
+                edits.annotation()
+            clean = ["--clean"] if scenario == "cold_nosearch" else []
+            result = measure(command + clean, logs / scenario)
+            result["pages"] = count_pages(output)
+            result["written"] = files_written((logs / scenario / "stdout.txt").read_text())
+            results[scenario] = result
+    finally:
+        edits.undo()
+    return results
+
+
 def hugo_build(hugo: str, site: Path, output: Path, logs: Path) -> dict:
     fresh(output)
     command = [hugo, "--quiet", "--source", str(site), "--destination", str(output)]
     result = measure(command, logs / "hugo", cwd=site)
     result["pages"] = count_pages(output)
     return result
+
+
+def hugo_pagefind_build(hugo: str, pagefind: str, site: Path, output: Path, logs: Path) -> dict:
+    """Hugo's full build, then the Pagefind CLI over its output: the two times added up."""
+    built = hugo_build(hugo, site, output, logs / "hugo-pagefind")
+    indexed = measure([pagefind, "--site", str(output)], logs / "pagefind", cwd=site)
+    return {"seconds": built["seconds"] + indexed["seconds"],
+            "rss_bytes": max(built["rss_bytes"], indexed["rss_bytes"]),
+            "pages": built["pages"], "pagefind_seconds": indexed["seconds"]}
 
 
 def with_retries(retries: int, run):  # type: ignore[no-untyped-def]
@@ -363,7 +421,8 @@ def run_size(size: int, runs: int, args: argparse.Namespace, hugo: str | None, b
     if checked.get("exit") != 0:
         raise SystemExit(f"the generated archive does not check clean: {checked}")
     work = args.cache / f"work-{size}"
-    samples: dict[str, list[dict]] = {name: [] for name in (*SCENARIOS, "hugo")}
+    samples: dict[str, list[dict]] = {name: [] for name in ROWS}
+    pagefind = pagefind_binary()
     for round_no in range(runs):
         order = ["annotarium", "hugo"] if round_no % 2 == 0 else ["hugo", "annotarium"]
         for tool in order:
@@ -377,6 +436,16 @@ def run_size(size: int, runs: int, args: argparse.Namespace, hugo: str | None, b
                 )
                 samples["hugo"].append(result)
                 log(f"  [{size}] round {round_no + 1} hugo: {result['seconds']:.2f} s")
+                if pagefind:
+                    result = with_retries(
+                        args.retries,
+                        lambda logs=logs: hugo_pagefind_build(
+                            hugo, pagefind, site, work / "hugo-pagefind-site", logs  # type: ignore[arg-type]
+                        ),
+                    )
+                    samples["hugo_pagefind"].append(result)
+                    log(f"  [{size}] round {round_no + 1} hugo + pagefind: "
+                        f"{result['seconds']:.2f} s")
             else:
                 series = with_retries(
                     args.retries,
@@ -384,6 +453,13 @@ def run_size(size: int, runs: int, args: argparse.Namespace, hugo: str | None, b
                         archive, work / "annotarium-site", logs, base
                     ),
                 )
+                if supports_no_search():
+                    series.update(with_retries(
+                        args.retries,
+                        lambda logs=logs: annotarium_no_search_series(
+                            archive, work / "annotarium-site-nosearch", logs
+                        ),
+                    ))  # fmt: skip
                 for name, result in series.items():
                     samples[name].append(result)
                 shown = ", ".join(f"{n} {r['seconds']:.2f} s" for n, r in series.items())
@@ -413,13 +489,14 @@ def table(report: dict) -> str:
     ]
     for size, entry in report["sizes"].items():
         runs = entry["runs"]
-        for name in (*SCENARIOS, "hugo"):
+        for name in ROWS:
             found = entry["results"].get(name)
             if not found:
                 continue
             ratio = f"{found['ratio_to_hugo']:.2f}×" if found["ratio_to_hugo"] else "–"
             written = found.get("files_written")
-            written = "all" if name == "hugo" else "–" if written is None else f"{written:,}"
+            written = ("all" if name.startswith("hugo") else "–" if written is None
+                       else f"{written:,}")
             rows.append(
                 f"| {int(size):,} | {LABELS[name]} | {found['median_s']:.2f} | "
                 f"{found['min_s']:.2f}–{found['max_s']:.2f} | {ratio} | "

@@ -40,7 +40,10 @@ PAGES: dict[str, str] = {
     "place": "places/singapore/index.html",
     "about": "about/index.html",
     "404": "404.html",
+    "search-file": "search/index.html",  # from disk: says search needs a server
+    "search": "search/index.html?q=Kim&kind=quote",  # served: results and facets shown
 }
+SERVED = ("404", "search")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    """For 404.html only: it links from the site root, as a server shows it at any depth."""
+    """For 404.html, which links from the site root (a server shows it at any depth), and
+    for the search page, which loads its index over HTTP."""
     with serve(site) as base:
         yield base
 
@@ -71,11 +75,13 @@ def server(site: Path) -> Iterator[str]:
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_no_serious_violations(site: Path, browser: Browser, server: str, kind: str,
                                scheme: str) -> None:
-    address = server + PAGES[kind] if kind == "404" else (site / PAGES[kind]).as_uri()
+    address = server + PAGES[kind] if kind in SERVED else (site / PAGES[kind]).as_uri()
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.goto(address)
+        if kind == "search":
+            page.wait_for_selector(".search-result")
         page.add_script_tag(path=str(AXE_JS))
         results = page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})")

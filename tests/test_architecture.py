@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "src" / "annotarium"
-ORDER = ["load", "anchor", "link", "render", "write"]
+ORDER = ["load", "anchor", "link", "render", "search", "write"]
 # modules that belong to a stage (helpers named after it) count as that stage
 STAGE_OF = {"render_article": "render", "render_context": "render", "markdown": "render"}
 

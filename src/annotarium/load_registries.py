@@ -73,6 +73,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         description=fields.get("description", ""),
         base_url=base_url,
         language=fields.get("language", "en"),
+        search=fields.get("search", True),
         path=path,
     )
 

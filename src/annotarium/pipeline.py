@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -182,8 +183,12 @@ def build_site(
     clean: bool = False,
     progress: Progress = _quiet,
     state: BuildState | None = None,
+    search: bool | None = None,
 ) -> BuildResult:
     """Check the archive, then render and write the site; write nothing if it has errors.
+
+    ``search`` turns the search index and page on or off; None leaves it to the
+    archive's configuration (``search:``, on by default).
 
     Builds are incremental: with the cache of the previous build (inside
     ``output``), a build whose inputs did not change does nothing, and other builds
@@ -201,7 +206,8 @@ def build_site(
     recover(output)
     template_dirs = tuple(dict.fromkeys(
         p.resolve() for p in (source / "templates", builtin_templates()) if p.is_dir()))
-    settings = cache.settings_digest(str(source), template_dirs, base_url, live_reload_script)
+    settings = cache.settings_digest(str(source), template_dirs, base_url, live_reload_script,
+                                     search)
     previous = None if clean else cache.read_cache(output, __version__)
     if previous is not None and previous.settings != settings:
         previous = None
@@ -218,7 +224,7 @@ def build_site(
 
             memo = read_memo(output, __version__)
     result = _build(source, output, base_url, live_reload_script, settings, inputs,
-                    previous.pages if previous else {}, started, progress, memo)
+                    previous.pages if previous else {}, started, progress, search, memo)
     if state is not None and result.check is not None:
         state.memo = result.check.memo
     return result
@@ -226,8 +232,8 @@ def build_site(
 
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
-           started: float, progress: Progress, memo: ArticleMemo | None = None
-           ) -> BuildResult:
+           started: float, progress: Progress, search: bool | None = None,
+           memo: ArticleMemo | None = None) -> BuildResult:
     def file_sha(path: Path) -> str | None:
         known = inputs.get(str(path))
         return known.sha256 if known is not None else _file_sha(path)
@@ -247,7 +253,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
             gc.enable()
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
-                                 previous_pages, started, progress, checked, file_sha)
+                                 previous_pages, started, progress, checked, file_sha, search)
     finally:
         gc.unfreeze()
 
@@ -255,8 +261,8 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
 def _render_and_write(source: Path, output: Path, base_url: str | None,
                       live_reload_script: str | None, settings: str, inputs: dict,
                       previous_pages: dict[str, str], started: float, progress: Progress,
-                      checked: CheckResult, file_sha: Callable[[Path], str | None]
-                      ) -> BuildResult:
+                      checked: CheckResult, file_sha: Callable[[Path], str | None],
+                      search: bool | None = None) -> BuildResult:
     from annotarium import cache
     from annotarium.memo import memo_path
     from annotarium.parallel import fork_imap
@@ -291,20 +297,33 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         registry_files=cache.settings_digest(*(
             file_sha(source / "content" / f"{name}.yaml")
             for name in ("actors", "places", "topics", "events"))),
+        search=config.search if search is None else search,
     )
     rendering = time.perf_counter()
     progress("rendering and writing")
     kinds: Counter[str] = Counter()
     digests: dict[str, str] = {}
+    searching = [0.0]
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
-        # the cache, which lists every page's digest, comes last.
+        # the search index follows them, and the cache, which lists every file's digest,
+        # comes last.
         for page in iter_pages(linked, options):
             kinds[page.kind] += 1
             if page.digest:
                 digests[page.path] = page.digest
             yield page.path, page.content
+        if options.search:
+            progress("indexing for search")
+            began = time.perf_counter()
+            found = _search_files(linked, previous_pages, inputs)
+            searching[0] = time.perf_counter() - began
+            for path, content, digest in found:
+                kinds["search index"] += 1
+                if digest:
+                    digests[path] = digest
+                yield path, content
         # the per-article load + anchor memo: files of unchanged articles are carried over,
         # new ones pickled in worker processes when there are many
         fresh = []
@@ -333,7 +352,9 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         seconds=done - started,
         stage_seconds={
             "check": checked.seconds,
-            "render and write": done - rendering,  # one stream: each page written when made
+            # one stream: each page written when made, then the search index
+            "render and write": done - rendering - searching[0],
+            "search index": searching[0],
         },
     )
 
@@ -348,13 +369,52 @@ def _dump_memo(item: tuple[str, MemoEntry]) -> tuple[str, bytes]:
     return memo_path(slug), dump_entry(entry.key, result)
 
 
+def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict
+                  ) -> list[tuple[str, bytes | None, str]]:
+    """The files of the search index as (path, content, digest): shards whose inputs are
+    those of the previous build are carried over (content None), the others indexed."""
+    from annotarium.search import plan_shards, shard_records
+    from annotarium.search_pagefind import PAGEFIND_VERSION, index_shards
+
+    language = (linked.archive.config.language or "en").split("-")[0].lower()
+    # what an article's records are made from: its annotation file and its text
+    keys: dict[str, str] = {}
+    for article in linked.archive.articles:
+        files = (str(article.annotation_path), str(article.source_path))
+        if all(name in inputs for name in files):
+            keys[article.slug] = "/".join(inputs[name].sha256 for name in files)
+    shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {language}", keys)
+    tags = {shard.folder: f"search {shard.folder} {shard.digest}" for shard in shards}
+    kept: dict[str, list[str]] = {}
+    for path, digest in previous.items():
+        if digest.startswith("search ") and digest == tags.get(digest.split(" ")[1]):
+            kept.setdefault(digest.split(" ")[1], []).append(path)
+    stale = [(shard, shard_records(shard, linked)) for shard in shards
+             if shard.folder not in kept]
+    made = {}
+    if stale:
+        made = index_shards(stale, language)
+    result: list[tuple[str, bytes | None, str]] = []
+    for shard in shards:
+        tag = tags[shard.folder]
+        if shard.folder in kept:
+            result.extend((path, None, tag) for path in sorted(kept[shard.folder]))
+        else:
+            result.extend((path, content, tag) for path, content in made[shard.folder])
+    folders = sorted(shard.folder.removeprefix("pagefind/") for shard in shards[1:])
+    shard_list = json.dumps({"shards": folders}).encode("utf-8")
+    result.append(("pagefind/shards.json", shard_list, ""))
+    return result
+
+
 def build_errors(source: Path, output: Path, state: BuildState | None = None) -> list[str]:
     """Build, and return the errors as ``check`` prints them (empty on success)."""
+    from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
     try:
         result = build_site(source, output, state=state)
-    except (OutputError, OSError) as exc:
+    except (OutputError, OSError, SearchIndexError) as exc:
         return [f"annotarium: error: {exc}"]
     if result.output is None:
         return [d.format() for d in result.check.diagnostics.errors]

@@ -36,12 +36,11 @@ from annotarium.model import (
     ACTOR_KINDS,
     Actor,
     AnchoredArticle,
-    ArticleText,
     DateRef,
     Mention,
     Quote,
 )
-from annotarium.render_article import InlineContext, render_article_body
+from annotarium.render_article import InlineContext, render_article_body, separate_credit
 from annotarium.render_context import (
     AboutView,
     ActorGroup,
@@ -83,6 +82,8 @@ from annotarium.render_context import (
 )
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
+from annotarium.render_pictures import Pictures
+from annotarium.render_search import search_page
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class RenderOptions:
     salt: str = ""
     article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
     registry_files: str = ""  # a digest of the registry files, for the same
+    search: bool = False  # the search page, and a search box on every page
 
 
 def builtin_template_dir() -> Path:
@@ -238,6 +240,7 @@ class _SiteRenderer:
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
+        self.pictures = Pictures(linked)
 
     # --- references ---
 
@@ -321,6 +324,8 @@ class _SiteRenderer:
             jobs.extend(functools.partial(self.entity_page, kind, ident)
                         for ident in sorted(registry))
         jobs.extend((self.timeline_page, self.quotes_page, self.about_page, self.not_found_page))
+        if self.options.search:
+            jobs.append(functools.partial(search_page, self))
         return jobs
 
     def pages(self) -> Iterator[Page]:
@@ -343,7 +348,8 @@ class _SiteRenderer:
             title=self.config.title, description=self.config.description,
             language=self.config.language or "en", nav=nav,
             url=urls or Urls.relative(path), base_url=self.base_url,
-            has_feed=bool(self.base_url), generator=f"Annotarium {__version__}")
+            has_feed=bool(self.base_url), generator=f"Annotarium {__version__}",
+            search=self.options.search)
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
                known_digest: str = "", **views: Any) -> Page:
@@ -400,7 +406,8 @@ class _SiteRenderer:
         meta = PageMeta("index", "index.html", self.config.title,
                         self.describe(self.config.description, self.config.title),
                         json_ld=json_script(self.ld.website(self.config)))
-        return self.render("index.html", meta, home=HomeView(summaries, self.doorways()))
+        return self.render("index.html", meta, home=HomeView(summaries, self.doorways()),
+                           pictures=self.pictures.home(meta.path))
 
     def counts(self, slug: str) -> tuple[Count, ...]:
         stats = self.stats[slug]
@@ -465,7 +472,7 @@ class _SiteRenderer:
             notices=tuple(notices),
             title_html=body.title if body.title is not None else Markup.escape(meta_data.title),
             title_notes=body.title_notes, caption_html=body.caption,
-            caption_notes=body.caption_notes, caption_credit=_separate_credit(text),
+            caption_notes=body.caption_notes, caption_credit=separate_credit(text),
             body_html=body.body, note_count=len(body.notes), legend=legend,
             actors=tuple(sorted((self.actor_ref(a) for a in stats.actors),
                                 key=lambda r: r.name.lower())),
@@ -496,7 +503,7 @@ class _SiteRenderer:
         meta = PageMeta("actors", "actors/index.html", "Actors",
                         f"The {len(self.archive.actors)} people, organisations, governments, "
                         "sources and documents in the archive.")
-        return self.render("actors.html", meta,
+        return self.render("actors.html", meta, pictures=self.pictures.network(meta.path),
                            actors=ActorsView(tuple(groups), len(self.archive.actors)))
 
     def actor_counts(self, actor_id: str) -> tuple[Count, ...]:
@@ -538,7 +545,8 @@ class _SiteRenderer:
                         self.describe(actor.description, f"{actor.name} in the archive."),
                         og_type="profile" if actor.kind == "person" else "website",
                         json_ld=json_script(self.ld.actor(actor)))
-        return self.render("actor.html", meta, known_digest=known, actor=view)
+        return self.render("actor.html", meta, known_digest=known, actor=view,
+                           pictures=self.pictures.actor(actor.id, path))
 
     def passage_order(self, passage: Passage) -> tuple[int, int]:
         return (self.article_index.get(passage.article.slug, 0), passage.span.start)
@@ -606,7 +614,7 @@ class _SiteRenderer:
         meta = PageMeta("timeline", "timeline/index.html", "Timeline",
                         f"The {len(self.linked.timeline)} events the articles refer to, "
                         "in order.")
-        return self.render("timeline.html", meta,
+        return self.render("timeline.html", meta, pictures=self.pictures.timeline(meta.path),
                            timeline=TimelineView(groups, len(self.linked.timeline)))
 
     def quotes_page(self) -> Page:
@@ -787,11 +795,3 @@ def _is_web_url(url: str | None) -> bool:
 
 def _with_canonical(meta: PageMeta, url: str) -> PageMeta:
     return replace(meta, canonical=url)
-
-
-def _separate_credit(text: ArticleText) -> str | None:
-    """The photo credit, when the caption's own words do not already end with it."""
-    credit, caption = text.caption_credit, text.caption_block
-    if not credit or (caption is not None and credit in caption.text):
-        return None
-    return credit

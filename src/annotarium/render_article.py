@@ -30,6 +30,7 @@ from annotarium.model import (
     Actor,
     AnchoredArticle,
     Annotation,
+    ArticleText,
     Block,
     DateRef,
     Event,
@@ -250,8 +251,11 @@ def _any_link(stack: Sequence[_Open]) -> bool:
 
 
 def _push(stack: list[_Open], out: list[str], interval: Interval, first: bool) -> None:
-    opening, closing, link = interval.element.open(first, _any_link(stack))
+    element = interval.element
+    opening, closing, link = element.open(first, _any_link(stack))
     out.append(opening)
+    if first and isinstance(element, _Annotated) and element.annotation.draft:
+        out.append(DRAFT_LABEL)  # a draft says so to screen readers, not only by its outline
     stack.append(_Open(interval, closing, link))
 
 
@@ -277,6 +281,9 @@ class _FormatMark(Element):
         return f"<{self.tag}>", f"</{self.tag}>", False
 
 
+DRAFT_LABEL = '<span class="visually-hidden">(draft annotation) </span>'
+
+
 class _Annotated(Element):
     """The parts every annotation element shares: id, data-annotation, classes, notes.
 
@@ -289,7 +296,8 @@ class _Annotated(Element):
         self.state = state
         self.rank = RANK[annotation.kind]
         css = f"mark mark-{annotation.kind}{' mark-draft' if annotation.draft else ''}{self.css()}"
-        common = f'data-annotation="{annotation.kind}"{self.extra()}'
+        draft = ' data-draft="true"' if annotation.draft else ""
+        common = f'data-annotation="{annotation.kind}"{draft}{self.extra()}'
         self._first = f' id="{_escape(annotation.id)}" class="{css}" {common}'
         self._later = f' class="{css} mark-continued" {common}'
 
@@ -595,3 +603,11 @@ def _block_html(block: Block, inner: Markup, wrap: bool = False) -> str:
     if tag:
         return f"<{tag}>{inner}</{tag}>"
     return f'<div class="block-text">{inner}</div>' if wrap else str(inner)
+
+
+def separate_credit(text: ArticleText) -> str | None:
+    """The photo credit, when the caption's own words do not already end with it."""
+    credit, caption = text.caption_credit, text.caption_block
+    if not credit or (caption is not None and credit in caption.text):
+        return None
+    return credit

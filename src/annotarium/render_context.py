@@ -104,6 +104,7 @@ class SiteContext:
     base_url: str = ""  # absolute, ending in "/"; "" when unknown
     has_feed: bool = False
     generator: str = "Annotarium"
+    search: bool = False  # the site has a search page (search/index.html)
 
     def static(self, name: str) -> str:
         """The link to a file of ``static/``."""

@@ -11,7 +11,9 @@ rendering it. Article, actor, place and topic pages are instead digested by thei
   (with their place in the site's order), the set of article slugs, and of the
   registries what links, marks and JSON-LD show (names, kinds, Wikidata ids, events);
 * an actor, place or topic page: the registry files, the site's article order, and
-  the inputs of every article that refers to it (mentions, quotes, listing, events).
+  the inputs of every article that refers to it (mentions, quotes, listing, events);
+  for an actor, also the article counts of the actors mentioned with it (its network
+  picture sizes them by it).
 
 Each digest also takes the build's salt (tool version, templates, configuration,
 settings). A page whose inputs are unknown (an article without a memo entry) gets
@@ -108,8 +110,12 @@ class InputDigests:
         # an article that lists an actor without mentioning it still counts for co-mentions
         slugs.update(self.listing(kind).get(ident, ()))
         refs = tuple(sorted((self.index.get(s, -1), s, self.inputs.get(s, "")) for s in slugs))
+        # an actor's network picture sizes each co-mentioned actor by its article count
+        neighbours = tuple((r.id, len(self.linked.articles_by_entity.get(("actor", r.id), ())))
+                           for r in self.linked.co_mentioned.get(ident, ())) \
+            if kind == "actor" else ()
         return inputs_digest(self.salt, (f"{kind}.html", ident, self.registry_files,
-                                         self.order(), refs))
+                                         self.order(), refs, neighbours))
 
     def listing(self, kind: str) -> dict[str, list[str]]:
         """Entity id -> slugs of the articles that list it at the top of their file."""

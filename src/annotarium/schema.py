@@ -296,6 +296,7 @@ CONFIG = Record(
             "enables canonical links, sitemap.xml and the Atom feed.",
         ),
         "language": Field(TEXT, "The archive's language as a BCP 47 tag, e.g. 'en'."),
+        "search": Field(BOOL, "Build the full-text search index and page (default: true)."),
     },
     "Site settings.",
 )
