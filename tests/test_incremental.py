@@ -43,8 +43,11 @@ dates:
 
 
 def tree(root: Path) -> dict[str, bytes]:
+    """The site's files and their bytes; build metadata (the cache and the load memo,
+    whose pickles may share objects differently from one process to another) left out."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != cache.CACHE_FILE}
+            if p.is_file() and p.name != cache.CACHE_FILE
+            and ".annotarium-memo" not in p.relative_to(root).parts}
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -201,3 +204,148 @@ def test_exports_follow_edits_and_unchanged_ones_are_kept(sample_archive: Path,
     clean = tmp_path / "clean"
     build_site(sample_archive, clean, clean=True)
     assert tree(out) == tree(clean)
+
+
+# --- the load + anchor memo, input digests, the spare tree ------------------------------
+
+
+def memo_file(out: Path, slug: str) -> Path:
+    from annotarium.memo import memo_path
+
+    return out / memo_path(slug)
+
+
+def test_state_kept_in_memory_gives_clean_builds(tmp_path: Path) -> None:
+    """What ``serve`` does: one output folder, the memo carried in memory."""
+    from annotarium.pipeline import BuildState
+
+    rng = random.Random(7)
+    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    state = BuildState()
+    incremental = tmp_path / "incremental"
+    assert build_site(root, incremental, state=state).output is not None
+    steps = edits(root, rng)
+    for step in range(10):
+        edit = rng.choice(steps)
+        edit()
+        result = build_site(root, incremental, state=state)
+        clean = tmp_path / f"clean-{step}"
+        expected = build_site(root, clean, clean=True)
+        assert (result.output is None) == (expected.output is None), edit.__name__
+        if expected.output is not None:
+            assert tree(incremental) == tree(clean), f"step {step}: {edit.__name__}"
+        shutil.rmtree(clean, ignore_errors=True)
+
+
+def test_an_edit_reloads_only_its_article(sample_archive: Path, tmp_path: Path) -> None:
+    write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
+                                   "content/articles/star.yaml": SECOND_ANNOTATIONS})
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    assert memo_file(out, "planet").is_file() and memo_file(out, "star").is_file()
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    edited = build_site(sample_archive, out)
+    assert edited.check is not None and edited.check.memo is not None
+    assert edited.check.memo.hits == 1  # star came from the memo, planet was loaded again
+    # the star article's page was skipped by its inputs: neither built nor written again
+    assert edited.written < edited.files / 2
+
+
+def stale_memo(sample_archive: Path, out: Path) -> bytes:
+    """The memo file of 'planet' from before an edit that the output now reflects."""
+    build_site(sample_archive, out)
+    old = memo_file(out, "planet").read_bytes()
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(sample_archive, out)
+    return old
+
+
+@pytest.mark.parametrize("damage", ["stale", "truncated", "garbage", "empty", "forged digest",
+                                    "other version", "wrong type"])
+def test_a_damaged_or_stale_memo_is_ignored(sample_archive: Path, tmp_path: Path,
+                                            damage: str) -> None:
+    import hashlib
+    import json
+    import pickle
+
+    out = tmp_path / "out"
+    old = stale_memo(sample_archive, out)
+    target = memo_file(out, "planet")
+    current = target.read_bytes()
+    header, _, payload = current.partition(b"\n")
+    fields = json.loads(header)
+    if damage == "stale":  # the memo of the article before the edit
+        blob = old
+    elif damage == "truncated":
+        blob = current[: len(current) // 2]
+    elif damage == "garbage":
+        blob = b"\x00\xff" * 64
+    elif damage == "empty":
+        blob = b""
+    elif damage == "forged digest":
+        blob = header + b"\n" + payload[:-10] + b"0123456789"
+    elif damage == "other version":
+        fields["key"][0] = "0.0.0"
+        blob = json.dumps(fields).encode() + b"\n" + payload
+    else:  # a valid digest over a payload of the wrong shape
+        bad = pickle.dumps(("not", "an", "article", []))
+        fields["digest"] = hashlib.blake2b(bad, digest_size=32).hexdigest()
+        blob = json.dumps(fields).encode() + b"\n" + bad
+    target.write_bytes(blob)
+    (out / cache.CACHE_FILE).unlink()  # force a build that reads the memo
+    result = build_site(sample_archive, out)
+    assert result.output is not None and result.check is not None
+    assert result.check.memo is not None and result.check.memo.hits == 0
+    clean = tmp_path / "clean"
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)
+    assert "paused for weeks" in (out / "articles" / "planet" / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_view_digests_do_not_depend_on_shared_objects() -> None:
+    """Forked and in-process renders share different parts of equal views (issue: 401 of
+    2,408 page digests differed); the digest must depend on values only."""
+    from annotarium.render_context import EntityRef, PageMeta
+    from annotarium.render_jobs import view_digest
+
+    name = "".join(["Ana ", "Lopez"])
+    shared = (EntityRef("actor", "ana", name, "actors/ana/index.html"),
+              EntityRef("actor", "ana", name, "actors/ana/index.html"))
+    copied = (EntityRef("actor", "ana", "".join(["Ana ", "Lopez"]), "actors/ana/index.html"),
+              EntityRef("actor", "ana", "".join(["Ana", " Lopez"]), "actors/ana/index.html"))
+    assert shared[0].name is shared[1].name and copied[0].name is not copied[1].name
+    meta = PageMeta("actor", "actors/ana/index.html", "Ana", "Ana.")
+    assert view_digest("s", "t.html", meta, None, {"refs": shared}) == \
+        view_digest("s", "t.html", meta, None, {"refs": copied})
+
+
+def test_the_spare_tree_is_brought_up_to_date_whatever_it_holds(sample_archive: Path,
+                                                                tmp_path: Path) -> None:
+    from annotarium.write import spare_of
+
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(sample_archive, out)
+    spare = spare_of(out)
+    assert spare.is_dir()  # the previous site, kept to be updated by the next build
+    # damage the spare: a stray file, a stray folder, a page with other content
+    (spare / "stray.html").write_text("stray", encoding="utf-8")
+    (spare / "stray" / "deep").mkdir(parents=True)
+    about = spare / "about" / "index.html"
+    about.unlink()
+    about.write_text("wrong", encoding="utf-8")
+    (spare / "articles" / "planet" / "index.html").unlink()
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for weeks.", "The talks had paused for days.")
+    build_site(sample_archive, out)
+    clean = tmp_path / "clean"
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)
+    assert not (out / "stray.html").exists() and not (out / "stray").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "archive", "clean",
+                                                          "out"]

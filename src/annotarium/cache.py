@@ -3,8 +3,10 @@
 ``build/.annotarium-cache.json`` records the tool version, the settings, every
 input file (size, modification time and SHA-256) and a digest of every page.
 With it, a build whose inputs did not change stops at once, and a build after
-an edit renders again only the pages whose views changed (see
-:func:`annotarium.render.view_digest`); unchanged files are carried over.
+an edit renders again only the pages whose inputs or views changed (see
+:mod:`annotarium.render_inputs` and :func:`annotarium.render_jobs.view_digest`);
+unchanged files are carried over. Articles themselves are memoised beside it,
+in ``.annotarium-memo/`` (see :mod:`annotarium.memo`).
 
 The cache is plain JSON checked field by field: a corrupt, truncated, foreign
 or stale cache is ignored (the build is then a full one), never trusted. It

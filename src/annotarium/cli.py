@@ -354,7 +354,7 @@ def _print_build_summary(result: object) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from annotarium.pipeline import build_errors
+    from annotarium.pipeline import BuildState, build_errors
     from annotarium.serve import serve
 
     source = _source(args)
@@ -364,7 +364,9 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"annotarium: error: --port {args.port} is not a port number", file=sys.stderr)
         return EXIT_USAGE
     watch = [source / name for name in ("content", "seeds", "templates", "annotarium.yaml")]
-    return serve(lambda target: build_errors(source, target), watch, args.bind, args.port)
+    state = BuildState()  # kept in memory between rebuilds
+    return serve(lambda target: build_errors(source, target, state), watch, args.bind,
+                 args.port)
 
 
 def _run_new(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ this one only passes values from one to the next and times them.
 from __future__ import annotations
 
 import functools
+import gc
+import hashlib
 import json
 import time
 from collections import Counter
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from annotarium.diagnostics import Diagnostic, Diagnostics
     from annotarium.link import LinkedArchive
     from annotarium.load import Foundation
+    from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
 
 
@@ -35,6 +38,7 @@ class CheckResult:
     diagnostics: Diagnostics
     linked: LinkedArchive | None
     seconds: float
+    memo: ArticleMemo | None = None  # the current articles' load + anchor results
 
     @property
     def ok(self) -> bool:
@@ -42,6 +46,13 @@ class CheckResult:
 
     def summary(self) -> dict[str, Any]:
         return summarize(self.linked.anchored) if self.linked else {"articles": 0}
+
+
+@dataclass
+class BuildState:
+    """What ``annotarium serve`` keeps in memory between builds into one output folder."""
+
+    memo: ArticleMemo | None = None
 
 
 @dataclass(frozen=True)
@@ -71,29 +82,63 @@ def _quiet(stage: str) -> None:
 PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
 
 
-def check_archive(source: Path, progress: Progress = _quiet) -> CheckResult:
+def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo | None = None,
+                  file_sha: Callable[[Path], str | None] | None = None) -> CheckResult:
     """Load, anchor and link the archive at ``source``; write nothing.
 
     ``progress`` is told the name of each stage as it starts (for long builds).
     Articles are loaded and anchored one by one, in worker processes for large
-    archives; the checks that span files run once all are in."""
+    archives; the checks that span files run once all are in. With a ``memo``
+    (see :mod:`annotarium.memo`), an article whose inputs are those it was
+    memoised with is taken from it instead; ``file_sha`` gives a file's SHA-256
+    (None if unreadable) when the caller already knows it. The result's ``memo``
+    holds the current articles' results either way."""
     from annotarium.anchor import warn_unused_names
     from annotarium.diagnostics import Diagnostics
     from annotarium.link import link
     from annotarium.load import finish, load_foundation
     from annotarium.load_articles import article_files
+    from annotarium.memo import ArticleMemo, MemoEntry, MemoKey, key_for, registry_fingerprint
     from annotarium.model import AnchoredArchive, AnchoredArticle
     from annotarium.parallel import fork_map
 
     started = time.perf_counter()
+    sha = file_sha or _file_sha
     diags = Diagnostics()
     progress("loading")
     foundation = load_foundation(source, diags)
     files = article_files(foundation.root, diags)
-    progress(f"loading and anchoring {len(files)} articles")
+    registries = foundation.registries
+    fingerprint = registry_fingerprint(registries.actors, registries.places, registries.topics,
+                                       registries.broken)
+    current = ArticleMemo()
+    results: list[Any] = [None] * len(files)
+    partials: list[MemoKey | None] = [None] * len(files)
+    todo = []
+    for index, (path, slug) in enumerate(files):
+        digest = sha(path)
+        if digest is not None:
+            partials[index] = MemoKey(__version__, str(foundation.root), str(path), digest, "",
+                                      "", fingerprint)
+        hit = memo.lookup(slug, partials[index], sha) if memo and partials[index] else None
+        if hit is not None:
+            results[index] = hit
+            current.entries[slug] = memo.entries[slug]  # type: ignore[union-attr]
+            current.hits += 1
+        else:
+            todo.append(index)
+    progress(f"loading and anchoring {len(todo)} of {len(files)} articles")
     job = functools.partial(_load_and_anchor, foundation, foundation.archive())
+    loaded = fork_map(job, [files[i] for i in todo], PARALLEL_MIN_ARTICLES)
+    for index, result in zip(todo, loaded, strict=True):
+        results[index] = result
+        partial, article = partials[index], result[0]
+        if partial is not None and article is not None:
+            key = key_for(partial, article, sha)
+            if key is not None:
+                current.entries[files[index][1]] = MemoEntry(key, result)
     articles, anchored, used_names = [], [], set()
-    for article, spans, found, problems in fork_map(job, files, PARALLEL_MIN_ARTICLES):
+    for article, spans, found, problems in results:
         diags.extend(problems)
         if article is not None:
             articles.append(article)
@@ -103,7 +148,7 @@ def check_archive(source: Path, progress: Progress = _quiet) -> CheckResult:
     warn_unused_names(archive, used_names, diags)
     progress("linking")
     linked = link(AnchoredArchive(archive, tuple(anchored)))
-    return CheckResult(diags, linked, time.perf_counter() - started)
+    return CheckResult(diags, linked, time.perf_counter() - started, current)
 
 
 def _load_and_anchor(foundation: Foundation, registries: Archive, file: tuple[Path, str]
@@ -123,6 +168,13 @@ def _load_and_anchor(foundation: Foundation, registries: Archive, file: tuple[Pa
     return article, tuple(spans), found, diags.items
 
 
+def _file_sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def build_site(
     source: Path,
     output: Path,
@@ -130,6 +182,7 @@ def build_site(
     live_reload_script: str | None = None,
     clean: bool = False,
     progress: Progress = _quiet,
+    state: BuildState | None = None,
     search: bool | None = None,
 ) -> BuildResult:
     """Check the archive, then render and write the site; write nothing if it has errors.
@@ -140,7 +193,9 @@ def build_site(
     Builds are incremental: with the cache of the previous build (inside
     ``output``), a build whose inputs did not change does nothing, and other builds
     render again only the pages whose views changed. ``clean`` ignores the cache.
-    The result is byte-identical to a clean build either way.
+    The result is byte-identical to a clean build either way. ``state`` carries
+    what a long-running caller (``annotarium serve``) keeps in memory between builds
+    into the same ``output``, so that a rebuild need not read it back from disk.
     """
     from annotarium import cache
     from annotarium.write import check_output_dir, recover
@@ -161,19 +216,60 @@ def build_site(
                                previous.inputs if previous else None)
     if previous is not None and cache.same_inputs(previous.inputs, inputs):
         return BuildResult(None, output, seconds=time.perf_counter() - started)
-    return _build(source, output, base_url, live_reload_script, settings, inputs,
-                  previous.pages if previous else {}, started, progress, search)
+    memo = None
+    if not clean:
+        memo = state.memo if state is not None and state.memo is not None else None
+        if memo is None:
+            from annotarium.memo import read_memo
+
+            memo = read_memo(output, __version__)
+    result = _build(source, output, base_url, live_reload_script, settings, inputs,
+                    previous.pages if previous else {}, started, progress, search, memo)
+    if state is not None and result.check is not None:
+        state.memo = result.check.memo
+    return result
 
 
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
-           started: float, progress: Progress, search: bool | None = None) -> BuildResult:
+           started: float, progress: Progress, search: bool | None = None,
+           memo: ArticleMemo | None = None) -> BuildResult:
+    def file_sha(path: Path) -> str | None:
+        known = inputs.get(str(path))
+        return known.sha256 if known is not None else _file_sha(path)
+
+    # Loading makes millions of small objects that all live until the end of the build,
+    # and no garbage cycles: the cyclic collector would only traverse them again and
+    # again (about half of the time of reading the memo). It is off while loading; then
+    # the loaded archive is frozen out of its sight for rendering, and thawed at the end
+    # so that a long-running ``serve`` can free it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        checked = check_archive(source, progress, memo, file_sha)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+    try:
+        return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
+                                 previous_pages, started, progress, checked, file_sha, search)
+    finally:
+        gc.unfreeze()
+
+
+def _render_and_write(source: Path, output: Path, base_url: str | None,
+                      live_reload_script: str | None, settings: str, inputs: dict,
+                      previous_pages: dict[str, str], started: float, progress: Progress,
+                      checked: CheckResult, file_sha: Callable[[Path], str | None],
+                      search: bool | None = None) -> BuildResult:
     from annotarium import cache
     from annotarium.export import iter_exports
+    from annotarium.memo import memo_path
+    from annotarium.parallel import fork_imap
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.write import write_site
 
-    checked = check_archive(source, progress)
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
     linked = checked.linked
@@ -197,6 +293,11 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
         live_reload_script=live_reload_script,
         previous_digests=previous_pages,
         salt=salt,
+        article_inputs=({slug: entry.key.digest() for slug, entry in checked.memo.entries.items()}
+                        if checked.memo is not None else None),
+        registry_files=cache.settings_digest(*(
+            file_sha(source / "content" / f"{name}.yaml")
+            for name in ("actors", "places", "topics", "events"))),
         search=config.search if search is None else search,
     )
     rendering = time.perf_counter()
@@ -240,10 +341,23 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
                 if digest:
                     digests[path] = digest
                 yield path, content
+        # the per-article load + anchor memo: files of unchanged articles are carried over,
+        # new ones pickled in worker processes when there are many
+        fresh = []
+        for slug, entry in sorted(memo_entries.items()):
+            if entry.stored and (output / memo_path(slug)).is_file():
+                yield memo_path(slug), None
+            elif entry.loaded() is not None:
+                fresh.append((slug, entry))
+        yield from fork_imap(_dump_memo, fresh, PARALLEL_MIN_ARTICLES)
         record = cache.BuildCache(__version__, settings, inputs, digests)
         yield cache.CACHE_FILE, record.to_json()
 
+    memo_entries = checked.memo.entries if checked.memo is not None else {}
+
     written = write_site(files(), output)
+    for entry in memo_entries.values():
+        entry.stored = True
     done = time.perf_counter()
     return BuildResult(
         check=checked,
@@ -261,6 +375,16 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
             "search index": searching[0],
         },
     )
+
+
+def _dump_memo(item: tuple[str, MemoEntry]) -> tuple[str, bytes]:
+    """One article's memo file (path and bytes): the unit of work of a worker."""
+    from annotarium.memo import dump_entry, memo_path
+
+    slug, entry = item
+    result = entry.loaded()
+    assert result is not None
+    return memo_path(slug), dump_entry(entry.key, result)
 
 
 def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict
@@ -301,13 +425,13 @@ def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict
     return result
 
 
-def build_errors(source: Path, output: Path) -> list[str]:
+def build_errors(source: Path, output: Path, state: BuildState | None = None) -> list[str]:
     """Build, and return the errors as ``check`` prints them (empty on success)."""
     from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
     try:
-        result = build_site(source, output)
+        result = build_site(source, output, state=state)
     except (OutputError, OSError, SearchIndexError) as exc:
         return [f"annotarium: error: {exc}"]
     if result.output is None:

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -38,12 +37,11 @@ from annotarium.model import (
     ACTOR_KINDS,
     Actor,
     AnchoredArticle,
-    ArticleText,
     DateRef,
     Mention,
     Quote,
 )
-from annotarium.render_article import InlineContext, render_article_body
+from annotarium.render_article import InlineContext, render_article_body, separate_credit
 from annotarium.render_context import (
     AboutView,
     ActorGroup,
@@ -81,7 +79,9 @@ from annotarium.render_context import (
     json_script,
     pretty_path,
     wikidata_url,
+    xml_escape,
 )
+from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
 from annotarium.render_pictures import Pictures
 from annotarium.render_search import search_page
@@ -108,6 +108,8 @@ class RenderOptions:
     # templates, settings). None: render every page and compute no digests.
     previous_digests: Mapping[str, str] | None = None
     salt: str = ""
+    article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
+    registry_files: str = ""  # a digest of the registry files, for the same
     search: bool = False  # the search page, and a search box on every page
 
 
@@ -238,6 +240,7 @@ class _SiteRenderer:
             self.cited_by.setdefault(slug, []).extend(passages)
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
+        self.inputs = InputDigests.of(linked, self.articles, options)
         self.pictures = Pictures(linked)
 
     # --- references ---
@@ -350,14 +353,14 @@ class _SiteRenderer:
             search=self.options.search)
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
-               **views: Any) -> Page:
+               known_digest: str = "", **views: Any) -> Page:
         digest = ""
         previous = self.options.previous_digests
-        if previous is not None:
-            # A page is a function of its template, its metadata and its views (and of the
-            # salt): equal digests mean an equal page, so Jinja need not run again.
+        if previous is not None:  # equal views (and salt) give equal pages
             digest = view_digest(self.options.salt, template, meta, urls, views)
-            if previous.get(meta.path) == digest:
+            unchanged = previous.get(meta.path, "").rpartition("/")[2] == digest
+            digest = f"{known_digest}/{digest}" if known_digest else digest
+            if unchanged:
                 return Page(meta.path, None, meta.kind, digest)
         site = self.site_context(meta.path, urls)
         if self.base_url and meta.kind != "404":
@@ -442,6 +445,9 @@ class _SiteRenderer:
     def article_page(self, article: AnchoredArticle) -> Page:
         ref = self.article_refs[article.slug]
         path = ref.path
+        known = self.inputs.article(article.slug) if self.inputs else ""
+        if known and self.inputs and (kept := self.inputs.unchanged(path, known)):
+            return Page(path, None, "article", kept)
         urls = Urls.relative(path)
         ctx = InlineContext(urls.root, self.archive.actors, self.archive.places,
                             self.archive.topics, self.archive.events, self.notes)
@@ -468,7 +474,7 @@ class _SiteRenderer:
             notices=tuple(notices),
             title_html=body.title if body.title is not None else Markup.escape(meta_data.title),
             title_notes=body.title_notes, caption_html=body.caption,
-            caption_notes=body.caption_notes, caption_credit=_separate_credit(text),
+            caption_notes=body.caption_notes, caption_credit=separate_credit(text),
             body_html=body.body, note_count=len(body.notes), legend=legend,
             actors=tuple(sorted((self.actor_ref(a) for a in stats.actors),
                                 key=lambda r: r.name.lower())),
@@ -484,7 +490,7 @@ class _SiteRenderer:
                         json_ld=json_script(self.ld.article(article, view)),
                         scripts=("marks.js", "notes.js"),
                         published=ref.date.machine if ref.date else None)
-        return self.render("article.html", meta, urls, article=view)
+        return self.render("article.html", meta, urls, known_digest=known, article=view)
 
     # actors
 
@@ -511,6 +517,9 @@ class _SiteRenderer:
     def actor_page(self, actor: Actor) -> Page:
         linked = self.linked
         path = f"actors/{actor.id}/index.html"
+        known = self.inputs.entity("actor", actor.id) if self.inputs else ""
+        if known and self.inputs and (kept := self.inputs.unchanged(path, known)):
+            return Page(path, None, "actor", kept)
         root = Urls.relative(path).root
         affiliations = tuple(Affiliation(self.actor_ref(a.actor), a.role)
                              for a in actor.affiliations)
@@ -538,7 +547,7 @@ class _SiteRenderer:
                         self.describe(actor.description, f"{actor.name} in the archive."),
                         og_type="profile" if actor.kind == "person" else "website",
                         json_ld=json_script(self.ld.actor(actor)))
-        return self.render("actor.html", meta, actor=view,
+        return self.render("actor.html", meta, known_digest=known, actor=view,
                            pictures=self.pictures.actor(actor.id, path))
 
     def passage_order(self, passage: Passage) -> tuple[int, int]:
@@ -568,6 +577,9 @@ class _SiteRenderer:
         entity: Any = (self.archive.places if kind == "place" else self.archive.topics)[ident]
         plural = "places" if kind == "place" else "topics"
         path = f"{plural}/{ident}/index.html"
+        known = self.inputs.entity(kind, ident) if self.inputs else ""
+        if known and self.inputs and (kept := self.inputs.unchanged(path, known)):
+            return Page(path, None, kind, kept)
         events = (linked.events_by_place if kind == "place" else linked.events_by_topic)
         wikidata = getattr(entity, "wikidata", None)
         view = EntityView(
@@ -581,7 +593,7 @@ class _SiteRenderer:
         meta = PageMeta(kind, path, entity.name,
                         self.describe(entity.description, f"{entity.name} in the archive."),
                         json_ld=json_script(self.ld.entity(kind, entity)))
-        return self.render(f"{kind}.html", meta, entity=view)
+        return self.render(f"{kind}.html", meta, known_digest=known, entity=view)
 
     # timeline and quotes
 
@@ -785,11 +797,3 @@ def _is_web_url(url: str | None) -> bool:
 
 def _with_canonical(meta: PageMeta, url: str) -> PageMeta:
     return replace(meta, canonical=url)
-
-
-def _separate_credit(text: ArticleText) -> str | None:
-    """The photo credit, when the caption's own words do not already end with it."""
-    credit, caption = text.caption_credit, text.caption_block
-    if not credit or (caption is not None and credit in caption.text):
-        return None
-    return credit

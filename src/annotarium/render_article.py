@@ -30,6 +30,7 @@ from annotarium.model import (
     Actor,
     AnchoredArticle,
     Annotation,
+    ArticleText,
     Block,
     DateRef,
     Event,
@@ -602,3 +603,11 @@ def _block_html(block: Block, inner: Markup, wrap: bool = False) -> str:
     if tag:
         return f"<{tag}>{inner}</{tag}>"
     return f'<div class="block-text">{inner}</div>' if wrap else str(inner)
+
+
+def separate_credit(text: ArticleText) -> str | None:
+    """The photo credit, when the caption's own words do not already end with it."""
+    credit, caption = text.caption_credit, text.caption_block
+    if not credit or (caption is not None and credit in caption.text):
+        return None
+    return credit

@@ -52,6 +52,13 @@ class Urls:
         return f"{self.root}{path}" + (f"#{fragment}" if fragment else "")
 
 
+def xml_escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` escaped, as ``xml.sax.saxutils.escape`` does (which would
+    import ``urllib.request``, ``http.client`` and ``ssl``: a fifth of a small build's
+    imports)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def pretty_path(path: str) -> str:
     """The path a server shows for a page: ``actors/x/index.html`` → ``actors/x/``."""
     if path == "index.html":

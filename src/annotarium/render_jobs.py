@@ -10,6 +10,7 @@ a page need not be rendered again.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,28 @@ def view_digest(salt: str, template: str, meta: PageMeta, urls: Urls | None,
                 views: dict[str, Any]) -> str:
     """A digest of everything a page is rendered from. Views are frozen dataclasses of
     strings, numbers and tuples, so their pickle is the same bytes for the same values."""
-    payload = pickle.dumps((template, meta, urls, sorted(views.items())), protocol=5)
-    return hashlib.blake2b(salt.encode() + payload, digest_size=16).hexdigest()
+    return hashlib.blake2b(salt.encode() + canonical_pickle(
+        (template, meta, urls, sorted(views.items()))), digest_size=16).hexdigest()
+
+
+def inputs_digest(salt: str, parts: object) -> str:
+    """A digest of a page's inputs (strings, numbers and tuples of them), for pages that
+    are skipped by what they are made from rather than by their view."""
+    return hashlib.blake2b(b"inputs:" + salt.encode() + canonical_pickle(parts),
+                           digest_size=16).hexdigest()
+
+
+def canonical_pickle(value: object) -> bytes:
+    """The pickle of ``value`` without the memo, so that equal values give equal bytes
+    however their parts are shared. An ordinary pickle writes a string or tuple met
+    twice as a back-reference when it is the same object, and in full when it is an
+    equal copy; which parts are shared depends on caches and on the process a view was
+    built in (a forked worker or the main one), so ordinary pickles of equal views
+    differ. Views are trees (no cycles), which the memo-less "fast" mode requires."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: every part written in full, by value
+    pickler.dump(value)
+    return buffer.getvalue()
 
 

@@ -14,7 +14,6 @@ import contextlib
 import json
 import mimetypes
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -205,14 +204,14 @@ def serve(build: Callable[[Path], list[str]], watch_paths: list[Path], host: str
     import watchfiles
 
     workspace = Path(tempfile.mkdtemp(prefix="annotarium-serve-"))
-    counter = iter(range(1, sys.maxsize))
 
     def fresh_build() -> tuple[Path | None, list[str]]:
-        target = workspace / f"site-{next(counter)}"
+        # Always the same folder: each build is swapped in atomically over the last one
+        # and reuses its cache (a failed build writes nothing, so the last good site stays).
+        target = workspace / "site"
         started = time.perf_counter()
         errors = build(target)
         if errors:
-            shutil.rmtree(target, ignore_errors=True)
             out(f"rebuild failed ({len(errors)} problem(s)); still serving the last good site")
             for line in errors:
                 out(line)
