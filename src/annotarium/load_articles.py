@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,11 +96,9 @@ def load_article(
     )
     if fields is None:
         return None
-    text_path = (
-        (root / fields["text"]).resolve()
-        if not Path(fields["text"]).is_absolute()
-        else Path(fields["text"])
-    )
+    text_path = root / fields["text"]  # an absolute path stays as it is
+    with contextlib.suppress(OSError, RuntimeError):  # a loop: read_text below says so
+        text_path = text_path.resolve()
     where_text = value.where("text")
     if not text_path.exists():
         hint = None
