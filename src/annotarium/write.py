@@ -31,8 +31,11 @@ class WriteResult:
 
 def check_output_dir(output: Path, source: Path) -> Path:
     """Refuse an output directory that is, contains or lies inside of the source's inputs."""
-    output = output.resolve()
-    source = source.resolve()
+    try:
+        output = output.resolve()
+        source = source.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        raise OutputError(f"cannot resolve the output directory {output}: {exc}") from None
     if output == source or source.is_relative_to(output):
         raise OutputError(
             f"the output directory {output} would contain the archive itself; "
@@ -46,6 +49,12 @@ def check_output_dir(output: Path, source: Path) -> Path:
             )
     if output.exists() and not output.is_dir():
         raise OutputError(f"the output path {output} exists and is not a directory")
+    for ancestor in output.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise OutputError(f"the output directory {output} cannot be made: "
+                                  f"{ancestor} is a file")
+            break
     if output.is_dir() and any(output.iterdir()) and not _looks_like_site(output):
         raise OutputError(
             f"the output directory {output} holds files that Annotarium did not "
@@ -80,8 +89,12 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> Write
     """
     output = output.resolve()
     parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write the site beside {output}: "
+                          f"{exc.strerror or exc} ({exc.filename or parent})") from None
     files = size = written = 0
     try:
         made: set[PurePosixPath] = set()
