@@ -98,6 +98,8 @@ def load_registry(
     kind = record.name
     value = read_yaml(path, root, diags)
     if value is None:
+        diags.warning(Location(path, 1, 1), f"{name}.yaml is empty",
+                      f"add its {record.name}s, or remove the file", code="empty")
         return {}
     if value is UNREADABLE:
         broken.registries.add(kind)
