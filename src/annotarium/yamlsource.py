@@ -141,6 +141,9 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
             "could not find expected ':'" in problem or "mapping values are not allowed" in problem
         ):
             hint = "check the indentation and that text containing ': ' is quoted"
+        context = exc.context_mark
+        if exc.context and context and mark and context.line != mark.line:
+            problem += f" ({exc.context} that starts on line {context.line + 1})"
         raise YamlError(where, f"invalid YAML: {problem}", hint) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         position = exc.position if isinstance(exc.position, int) else 0
