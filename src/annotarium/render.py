@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -80,6 +79,7 @@ from annotarium.render_context import (
     json_script,
     pretty_path,
     wikidata_url,
+    xml_escape,
 )
 from annotarium.render_jobs import run_jobs, view_digest
 
@@ -224,7 +224,7 @@ class _SiteRenderer:
             actors=frozenset(archive.actors), places=frozenset(archive.places),
             topics=frozenset(archive.topics), events=frozenset(archive.events),
             articles=frozenset(a.slug for a in linked.anchored.articles))
-        self.notes = NoteRenderer(self.targets)
+        self.notes = NoteRenderer(self.targets, allow_html=self.config.allow_html)
         self.articles = sorted(linked.anchored.articles, key=_article_order)
         self.article_index = {a.slug: i for i, a in enumerate(self.articles)}
         self.article_refs = {a.slug: self._article_ref(a) for a in self.articles}

@@ -19,8 +19,10 @@ Strings are plain text (the templates escape them); values typed
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape as _escape
 
 from markupsafe import Markup
 
@@ -71,6 +73,15 @@ def json_script(value: Any) -> Markup:
     ):
         text = text.replace(char, escaped)
     return Markup(text)
+
+
+# Characters XML 1.0 does not allow at all (control characters a text export may hold).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_escape(value: str) -> str:
+    """Text safe in XML content and in a double-quoted attribute (sitemap, feed)."""
+    return _escape(_NOT_XML.sub("", value), {'"': "&quot;"})
 
 
 # --- every page --------------------------------------------------------------------
