@@ -292,6 +292,17 @@ CASES: list[Case] = [
         "annotarium.yaml:2: base_url 'javascript:alert(1)' is not an absolute http(s) URL",
         {"annotarium.yaml": "title: T\nbase_url: javascript:alert(1)\n"},
     ),
+    Case(
+        "config-base-url-breakout",
+        "annotarium.yaml:2: base_url 'https://example.org/\"><script>alert(1)</script>/' is not",
+        {"annotarium.yaml": "title: T\nbase_url: 'https://example.org/\"><script>alert(1)</script>/'\n"},
+    ),
+    Case(
+        "option-base-url-breakout",
+        "annotarium: error: --base-url 'https://x/\"onmouseover=\"alert(1)' is not",
+        args=("--base-url", 'https://x/"onmouseover="alert(1)'),
+        exit=2,
+    ),
     # --- missing and unknown fields ----------------------------------------------------------
     Case(
         "missing-description",

@@ -44,6 +44,11 @@ def read_yaml(path: Path, root: Path, diags: Diagnostics) -> YMap | YList | Any:
         return UNREADABLE
 
 
+def valid_base_url(url: str) -> bool:
+    """An absolute http(s) URL with nothing that could break out of an attribute."""
+    return re.fullmatch(r"https?://[^\s/\"'<>\\]+(/[^\s\"'<>\\]*)?", url) is not None
+
+
 def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.exists():
@@ -58,7 +63,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         or {}
     )
     base_url = fields.get("base_url", "") or ""
-    if base_url and not re.match(r"^https?://[^\s/]+", base_url):
+    if base_url and not valid_base_url(base_url):
         diags.error(
             value.where("base_url"),
             f"base_url '{base_url}' is not an absolute http(s) URL",
@@ -68,12 +73,17 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         base_url = ""
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    markdown: dict[str, Any] = {}
+    if "markdown" in fields:
+        markdown = schema.read_record(fields["markdown"], schema.MARKDOWN_OPTIONS,
+                                      value.where("markdown"), diags, "markdown") or {}
     return SiteConfig(
         title=fields.get("title", SiteConfig.title),
         description=fields.get("description", ""),
         base_url=base_url,
         language=fields.get("language", "en"),
         path=path,
+        allow_html=bool(markdown.get("allow_html", False)),
     )
 
 

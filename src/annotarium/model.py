@@ -47,6 +47,7 @@ class SiteConfig:
     base_url: str = ""  # absolute URL ending in '/', or '' when unknown
     language: str = "en"
     path: Path | None = None
+    allow_html: bool = False  # markdown.allow_html: raw HTML in notes passes through
 
 
 # --- registries ------------------------------------------------------------------

@@ -281,6 +281,19 @@ ACTOR_KIND = enum("person", "organisation", "government", "anonymous", "document
 QUOTE_KIND = enum("direct", "partial", "term")
 COMPLETENESS_KIND = enum("complete", "excerpt", "truncated", "assembled")
 
+MARKDOWN_OPTIONS = Record(
+    "markdown",
+    {
+        "allow_html": Field(
+            BOOL,
+            "Pass raw HTML in notes through as written (default: false, it is shown as "
+            "text). Only for archives whose every author is trusted: the HTML, scripts "
+            "included, reaches every page that shows the note.",
+        ),
+    },
+    "How notes written in Markdown are rendered.",
+)
+
 CONFIG = Record(
     "annotarium.yaml",
     {
@@ -296,6 +309,8 @@ CONFIG = Record(
             "enables canonical links, sitemap.xml and the Atom feed.",
         ),
         "language": Field(TEXT, "The archive's language as a BCP 47 tag, e.g. 'en'."),
+        "markdown": Field(MAPPING, "How notes written in Markdown are rendered.",
+                          item=MARKDOWN_OPTIONS),
     },
     "Site settings.",
 )
