@@ -458,6 +458,11 @@ CASES: list[Case] = [
         {"content/actors.yaml": ACTORS.replace("ruritania:\n", "Ruritania:\n")},
     ),
     Case(
+        "id-trailing-newline",
+        "content/topics.yaml:1: 'talks",  # the message goes on: '\n' is not a valid id
+        topics('"talks\\n":\n  name: Talks\n  description: x\n'),
+    ),
+    Case(
         "id-cyrillic-lookalike",
         "content/topics.yaml:1: 'tаlks' is not a valid id",
         topics("tаlks:\n  name: Talks\n  description: x\n"),

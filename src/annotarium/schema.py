@@ -28,7 +28,7 @@ def slug_problem(value: str) -> str | None:
         return "an id cannot be empty"
     if len(value) > SLUG_MAX:
         return f"an id has at most {SLUG_MAX} characters"
-    if not SLUG_RE.match(value):
+    if not SLUG_RE.fullmatch(value):  # match() would let a trailing newline through
         return (
             f"'{value}' is not a valid id: use lowercase ASCII letters, digits and single hyphens"
         )
