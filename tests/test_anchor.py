@@ -149,7 +149,7 @@ quotes:
     )
     [error] = diags.errors
     assert error.location.line == 4
-    assert error.message == "quote 'It's a beautiful jar' not found in a.txt"
+    assert error.message.startswith("quote 'It's a beautiful jar' not found in a.txt (an orphan")
     assert error.hint is not None and "differs at 'jar'" in error.hint
 
 

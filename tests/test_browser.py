@@ -347,8 +347,11 @@ def test_site_works_under_a_path_prefix(site: Path, page: Page,
         links: set[str] = set()
         for address in visited:
             page.goto(address)
-            hrefs = page.eval_on_selector_all("a[href], link[href], script[src]",
-                                              "els => els.map(e => e.href || e.src)")
+            # resolved from the attribute: an SVG link's .href is an object, not a string
+            hrefs = page.eval_on_selector_all(
+                "a[href], link[href], script[src]",
+                "els => els.map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src'),"
+                " document.baseURI).href)")
             links.update(urldefrag(h)[0] for h in hrefs if h.startswith(base))
         for link in sorted(links):
             if not link.startswith(prefix):

@@ -112,3 +112,22 @@ def test_bad_yaml_never_gives_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.count("error:") == 3
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone away, as with `annotarium check | head -1`."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_is_not_an_internal_error(sample_archive: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = main(["schema", "article"])
+    assert code == 141
+    assert "internal error" not in capsys.readouterr().err

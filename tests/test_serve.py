@@ -87,13 +87,28 @@ def test_pages_get_the_reload_script_and_404s_the_404_page(
     assert status == 404 and b"Not here" in body
 
 
-def test_events_wait_for_the_next_build(server: tuple[str, int, SiteState]) -> None:
+def test_events_wait_for_the_next_build(server: tuple[str, int, SiteState],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     host, port, state = server
-    threading.Timer(0.3, state.publish, args=(None, ["a.yaml:1:1: error: broken"])).start()
-    started = time.monotonic()
-    status, body = raw_get(host, port, "/__annotarium__/events?since=0")
-    assert status == 200 and time.monotonic() - started >= 0.25
-    assert json.loads(body) == {"generation": 1, "errors": ["a.yaml:1:1: error: broken"]}
+    waiting = threading.Event()
+    original_wait = state.wait
+
+    def wait(since: int, timeout: float) -> tuple[int, list[str]]:
+        waiting.set()
+        return original_wait(since, timeout)
+
+    monkeypatch.setattr(state, "wait", wait)
+    replies: list[tuple[int, bytes]] = []
+    client = threading.Thread(
+        target=lambda: replies.append(raw_get(host, port, "/__annotarium__/events?since=0")))
+    client.start()
+    assert waiting.wait(10), "the events request never reached the server"
+    client.join(0.3)  # event-driven, not timed: the request is parked until a build publishes
+    assert client.is_alive() and not replies, "the events request answered before any build"
+    state.publish(None, ["a.yaml:1:1: error: broken"])
+    client.join(10)
+    assert replies and replies[0][0] == 200
+    assert json.loads(replies[0][1]) == {"generation": 1, "errors": ["a.yaml:1:1: error: broken"]}
 
 
 def test_concurrent_requests(server: tuple[str, int, SiteState]) -> None:

@@ -26,6 +26,7 @@ from annotarium.model import (
     Archive,
     Article,
     Mention,
+    Reanchor,
     Selector,
     Span,
 )
@@ -53,10 +54,12 @@ def anchor_article(
     """The spans of one article and the (kind, id, name) aliases that matched in it."""
     text = NormalizedText(article.text.text)
     explicit: list[Span] = []
+    last_start: dict[type, int] = {}  # where the previous annotation of each list was
     for annotation in article.annotations:
-        span = _anchor_one(annotation, article, text, diags)
+        span = _anchor_one(annotation, article, text, diags, last_start.get(type(annotation)))
         if span is not None:
             explicit.append(span)
+            last_start[type(annotation)] = span.start
     _check_nesting(explicit, article, diags)
     automatic, found = _alias_mentions(article, archive, text, explicit)
     spans = sorted(explicit + automatic, key=_span_order)
@@ -85,7 +88,8 @@ def _describe_places(article: Article, offsets: list[int]) -> str:
 
 
 def _anchor_one(
-    annotation: Annotation, article: Article, text: NormalizedText, diags: Diagnostics
+    annotation: Annotation, article: Article, text: NormalizedText, diags: Diagnostics,
+    hint: int | None = None,
 ) -> Span | None:
     selector = annotation.selector
     exact = normalize(selector.exact).strip()
@@ -96,13 +100,19 @@ def _anchor_one(
     hits = text.find_all(exact)
     name = _display(annotation)
     if not hits:
-        diags.error(
-            where,
-            f"{name} not found in {_file(article.source_path)}",
-            _not_found_hint(exact, text),
-            code="not-found",
-        )
-        return None
+        # capitals are never loosened (the not-found hint names the difference instead)
+        other_case = text.text.lower().find(exact.lower()) != -1
+        span = None if other_case else _reanchor(annotation, article, text, exact, [], hint,
+                                                 diags)
+        if span is None:
+            diags.error(
+                where,
+                f"{name} not found in {_file(article.source_path)} (an orphan: no passage "
+                "is close enough to re-anchor it)",
+                _not_found_hint(exact, text),
+                code="not-found",
+            )
+        return span
     candidates = hits
     if selector.prefix is not None:
         prefix = normalize(selector.prefix).strip()
@@ -113,6 +123,9 @@ def _anchor_one(
             h for h in candidates if text.text[h + len(exact) :].lstrip().startswith(suffix)
         ]
     if not candidates:
+        span = _reanchor(annotation, article, text, exact, hits, hint, diags)
+        if span is not None:
+            return span
         context = " and ".join(
             k
             for k, v in (("prefix", selector.prefix), ("suffix", selector.suffix))
@@ -159,6 +172,55 @@ def _anchor_one(
         )
         return None
     return Span(annotation, start, end)
+
+
+def _reanchor(
+    annotation: Annotation, article: Article, text: NormalizedText, exact: str,
+    exact_hits: list[int], hint: int | None, diags: Diagnostics,
+) -> Span | None:
+    """Find words whose text or context changed (see :mod:`annotarium.anchor_fuzzy`);
+    warn with the old and new words. None when no passage is close enough."""
+    from annotarium.anchor_fuzzy import choose, context_words
+
+    selector = annotation.selector
+    prefix = normalize(selector.prefix).strip() if selector.prefix is not None else None
+    suffix = normalize(selector.suffix).strip() if selector.suffix is not None else None
+    best, _ = choose(text.text, exact, prefix, suffix, hint, exact_hits)
+    if best is None:
+        return None
+    start, end = text.span_to_original(best.start, best.end)
+    first, last = article.text.block_at(start), article.text.block_at(end - 1)
+    if first is None or first is not last:
+        return None
+    new_text = text.text[best.start : best.end]
+    new_prefix = context_words(text.text, best.start, prefix, before=True)
+    new_suffix = context_words(text.text, best.end, suffix, before=False)
+    moved = Reanchor(new_text, new_prefix, new_suffix, round(best.score, 3))
+    name = _display(annotation)
+    line = source_location(article, start).line
+    fix = "run 'annotarium check --fix' to update the annotation file"
+    if new_text != exact:
+        diags.warning(
+            annotation.where("text"),
+            f"{name} changed in {_file(article.source_path)}: it now reads '{new_text}' "
+            f"(line {line})",
+            f"it was '{exact}'; {fix}",
+            code="reanchored",
+        )
+    else:
+        changed = [
+            f"{key} '{old}' is now '{new}'"
+            for key, old, new in (("prefix", prefix, new_prefix), ("suffix", suffix, new_suffix))
+            if old is not None and old != new
+        ]
+        diags.warning(
+            annotation.where("text"),
+            f"{name} moved in {_file(article.source_path)}: found at line {line}, where its "
+            + "; ".join(changed),
+            fix,
+            code="reanchored",
+        )
+    return Span(annotation, start, end, moved)
 
 
 def _display(annotation: Annotation) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from annotarium import __version__
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("annotarium: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`annotarium check | head`): not a bug
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug, not bad input: say so without a wall of traceback
         if getattr(args, "debug", False):
             raise
@@ -38,6 +43,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests)
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         help="'json' prints {errors, warnings, summary} (default: text)",
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="rewrite the annotation files of annotations that were re-anchored after the "
+        "article changed (comments and formatting are kept; orphans are left alone)",
+    )
     check.set_defaults(run=_run_check)
 
     build = commands.add_parser(
@@ -107,6 +127,29 @@ def _parser() -> argparse.ArgumentParser:
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
     serve.set_defaults(run=_run_serve)
 
+    new = commands.add_parser(
+        "new",
+        help="add an article and draft its annotations",
+        description="Copy an article (a plain-text export or Markdown) into seeds/ and write "
+        "content/articles/<slug>.yaml with its metadata and drafted quotes, speakers, dates "
+        "and mentions, each marked 'draft: true'. Unknown speakers are proposed as new actors "
+        "in content/actors.yaml. See docs/new.md.",
+    )
+    new.add_argument("path", type=Path, metavar="PATH", help="the article text (.txt or .md)")
+    _source_option(new)
+    new.add_argument(
+        "--slug", default=None, help="the article's slug (default: from the file name)"
+    )
+    new.add_argument(
+        "--published",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the publication date, to resolve 'Tuesday' or 'last February' (default: the "
+        "front matter or the dateline, if any)",
+    )
+    new.add_argument("--force", action="store_true", help="replace an existing annotation file")
+    new.set_defaults(run=_run_new)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of a kind of file",
@@ -117,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         "kind", choices=("article", "actors", "places", "topics", "events", "config")
     )
     schema.set_defaults(run=_run_schema)
-    for sub in (check, build, serve, schema):
+    for sub in (check, build, serve, new, schema):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -167,15 +210,26 @@ def _run_check(args: argparse.Namespace) -> int:
     result = check_archive(source)
     diags = result.diagnostics
     failed = diags.has_errors() or (args.strict and bool(diags.warnings))
+    fixes = []
+    if args.fix and result.linked is not None:
+        from annotarium.fix import fix_archive
+
+        fixes = fix_archive(result.linked.anchored)
     if args.format == "json":
         report = {
             "errors": [d.to_json() for d in diags.errors],
             "warnings": [d.to_json() for d in diags.warnings],
             "summary": result.summary(),
         }
+        if args.fix:
+            report["fixed"] = [{"path": str(f.path), "annotations": f.annotations} for f in fixes]
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return EXIT_CONTENT if failed else EXIT_OK
     _print_diagnostics(diags, sys.stdout)
+    from annotarium.diagnostics import display_path
+
+    for fixed in fixes:
+        print(f"fixed {_plural(fixed.annotations, 'annotation')} in {display_path(fixed.path)}")
     summary = result.summary()
     errors, warnings = len(diags.errors), len(diags.warnings)
     counts = summary.get("annotations", {})
@@ -297,6 +351,13 @@ def _run_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     watch = [source / name for name in ("content", "seeds", "templates", "annotarium.yaml")]
     return serve(lambda target: build_errors(source, target), watch, args.bind, args.port)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from annotarium.draft_run import run_new
+
+    source = args.source if args.source is not None else Path.cwd()
+    return run_new(args.path, source, args.slug, args.published, args.force)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

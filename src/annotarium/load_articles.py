@@ -294,6 +294,7 @@ def _ids_and_mentions(
             where = raw.where(index) if isinstance(raw, YList) else value.location
             fields = schema.read_record(item, record, where, diags, f"a {entity} mention")
             if fields:
+                _warn_draft(fields, item, record.name, diags)
                 mentions.append(
                     Mention(
                         fields.get("id", ""),
@@ -338,7 +339,21 @@ def _annotations(
             annotation = _annotation(key, item_fields, item, where, diags)
             if annotation is not None:
                 result.append(annotation)
+                _warn_draft(item_fields, item, record.name, diags)
     return result
+
+
+def _warn_draft(fields: dict[str, Any], item: YMap, name: str, diags: Diagnostics) -> None:
+    """A draft is a tool's guess: say so on every check until the analyst has reviewed it."""
+    if fields.get("draft"):
+        words = " ".join(str(fields.get("text", "")).split())
+        words = words if len(words) <= 50 else words[:47] + "…"
+        diags.warning(
+            item.where("draft"),
+            f"{name} '{words}' is a draft",
+            "check it against the article, then remove 'draft: true'",
+            code="draft",
+        )
 
 
 def _item_label(name: str, index: int, item: Any) -> str:

@@ -323,12 +323,27 @@ class Archive:
 
 
 @dataclass(frozen=True)
+class Reanchor:
+    """How an annotation was found again after its article's text changed.
+
+    ``text``, ``prefix`` and ``suffix`` are what the annotation file should now
+    say (``annotarium check --fix`` writes them); ``score`` is the match's score.
+    """
+
+    text: str
+    prefix: str | None
+    suffix: str | None
+    score: float
+
+
+@dataclass(frozen=True)
 class Span:
     """An annotation tied to ``text[start:end]`` of its article."""
 
     annotation: Annotation
     start: int
     end: int
+    reanchored: Reanchor | None = None  # set when the words were found only by re-anchoring
 
     @property
     def length(self) -> int:

@@ -82,6 +82,7 @@ from annotarium.render_context import (
     xml_escape,
 )
 from annotarium.render_jobs import run_jobs, view_digest
+from annotarium.render_pictures import Pictures
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ class _SiteRenderer:
             self.cited_by.setdefault(slug, []).extend(passages)
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
+        self.pictures = Pictures(linked)
 
     # --- references ---
 
@@ -396,7 +398,8 @@ class _SiteRenderer:
         meta = PageMeta("index", "index.html", self.config.title,
                         self.describe(self.config.description, self.config.title),
                         json_ld=json_script(self.ld.website(self.config)))
-        return self.render("index.html", meta, home=HomeView(summaries, self.doorways()))
+        return self.render("index.html", meta, home=HomeView(summaries, self.doorways()),
+                           pictures=self.pictures.home(meta.path))
 
     def counts(self, slug: str) -> tuple[Count, ...]:
         stats = self.stats[slug]
@@ -489,7 +492,7 @@ class _SiteRenderer:
         meta = PageMeta("actors", "actors/index.html", "Actors",
                         f"The {len(self.archive.actors)} people, organisations, governments, "
                         "sources and documents in the archive.")
-        return self.render("actors.html", meta,
+        return self.render("actors.html", meta, pictures=self.pictures.network(meta.path),
                            actors=ActorsView(tuple(groups), len(self.archive.actors)))
 
     def actor_counts(self, actor_id: str) -> tuple[Count, ...]:
@@ -528,7 +531,8 @@ class _SiteRenderer:
                         self.describe(actor.description, f"{actor.name} in the archive."),
                         og_type="profile" if actor.kind == "person" else "website",
                         json_ld=json_script(self.ld.actor(actor)))
-        return self.render("actor.html", meta, actor=view)
+        return self.render("actor.html", meta, actor=view,
+                           pictures=self.pictures.actor(actor.id, path))
 
     def passage_order(self, passage: Passage) -> tuple[int, int]:
         return (self.article_index.get(passage.article.slug, 0), passage.span.start)
@@ -593,7 +597,7 @@ class _SiteRenderer:
         meta = PageMeta("timeline", "timeline/index.html", "Timeline",
                         f"The {len(self.linked.timeline)} events the articles refer to, "
                         "in order.")
-        return self.render("timeline.html", meta,
+        return self.render("timeline.html", meta, pictures=self.pictures.timeline(meta.path),
                            timeline=TimelineView(groups, len(self.linked.timeline)))
 
     def quotes_page(self) -> Page:

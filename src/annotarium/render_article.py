@@ -250,8 +250,11 @@ def _any_link(stack: Sequence[_Open]) -> bool:
 
 
 def _push(stack: list[_Open], out: list[str], interval: Interval, first: bool) -> None:
-    opening, closing, link = interval.element.open(first, _any_link(stack))
+    element = interval.element
+    opening, closing, link = element.open(first, _any_link(stack))
     out.append(opening)
+    if first and isinstance(element, _Annotated) and element.annotation.draft:
+        out.append(DRAFT_LABEL)  # a draft says so to screen readers, not only by its outline
     stack.append(_Open(interval, closing, link))
 
 
@@ -277,6 +280,9 @@ class _FormatMark(Element):
         return f"<{self.tag}>", f"</{self.tag}>", False
 
 
+DRAFT_LABEL = '<span class="visually-hidden">(draft annotation) </span>'
+
+
 class _Annotated(Element):
     """The parts every annotation element shares: id, data-annotation, classes, notes.
 
@@ -289,7 +295,8 @@ class _Annotated(Element):
         self.state = state
         self.rank = RANK[annotation.kind]
         css = f"mark mark-{annotation.kind}{' mark-draft' if annotation.draft else ''}{self.css()}"
-        common = f'data-annotation="{annotation.kind}"{self.extra()}'
+        draft = ' data-draft="true"' if annotation.draft else ""
+        common = f'data-annotation="{annotation.kind}"{draft}{self.extra()}'
         self._first = f' id="{_escape(annotation.id)}" class="{css}" {common}'
         self._later = f' class="{css} mark-continued" {common}'
 
