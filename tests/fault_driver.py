@@ -22,6 +22,7 @@ trial costs a build, not an interpreter start. It prints a JSON report.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -77,13 +78,16 @@ def build_in_child(root: Path, output: Path, clean: bool, fallback: bool) -> int
     pid = os.fork()
     if pid == 0:  # the child: build, then leave without running any cleanup
         try:
-            os.setpgrp()
+            os.setpgid(0, 0)
             if fallback:
                 write._exchange = lambda first, second: False  # type: ignore[assignment]
             result = build_site(root, output, clean=clean)
             os._exit(0 if result.output is not None else 1)
         except BaseException:
             os._exit(2)
+    # Both sides set the group, so it exists however soon the parent kills it.
+    with contextlib.suppress(PermissionError, ProcessLookupError):
+        os.setpgid(pid, pid)
     return pid
 
 
@@ -150,7 +154,8 @@ def main() -> int:
             if os.waitstatus_to_exitcode(status) != 0:
                 failures.append(f"trial {trial}: the build failed on its own")
         else:
-            os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)  # the build and any workers it forked
             os.waitpid(pid, 0)
             report["killed"] += 1  # type: ignore[operator]
         report["trials"] += 1  # type: ignore[operator]
