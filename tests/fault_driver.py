@@ -125,6 +125,7 @@ def main() -> int:
     durations["incremental"] = time.perf_counter() - started
     durations["clean"] = max(durations.pop("A"), durations.pop("B"))
     current = "B"
+    slowdown = 1.0
     report: dict[str, object] = {
         "trials": 0,
         "killed": 0,
@@ -145,7 +146,9 @@ def main() -> int:
         states.write(target)
         clean = rng.random() < 0.3
         fallback = rng.random() < 0.25
-        delay = rng.uniform(0, durations["clean" if clean else "incremental"] * 1.1)
+        # the machine may be busier than when the builds were timed: scale by what the
+        # last complete builds took, so that kills keep landing on both sides of the swap
+        delay = rng.uniform(0, durations["clean" if clean else "incremental"] * slowdown * 1.1)
         pid = build_in_child(root, output, clean, fallback)
         time.sleep(delay)
         finished, status = os.waitpid(pid, os.WNOHANG)
@@ -177,7 +180,11 @@ def main() -> int:
         if cache.read_cache(output, __version__) is None:
             failures.append(f"trial {trial}: the cache left in the output is unreadable")
 
+        began = time.perf_counter()
         result = build_site(root, output)  # the next build, to the end
+        if result.check is not None:  # a real build, not "nothing changed"
+            taken = (time.perf_counter() - began) / durations["incremental"]
+            slowdown = max(1.0, 0.7 * slowdown + 0.3 * taken)
         report["next_builds_checked"] += 1  # type: ignore[operator]
         if result.output is None or site_digest(output) != known[target]:
             failures.append(f"trial {trial}: the next build does not equal a clean build")

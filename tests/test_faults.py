@@ -92,7 +92,7 @@ def test_killed_builds_leave_the_old_or_the_new_site(tmp_path: Path) -> None:
     assert total["next_builds_checked"] == total["trials"]
     assert all(not r["failures"] for r in reports), [r["failures"] for r in reports]
     if TRIALS >= 100:  # the kills land on both sides of the swap
-        assert total["left_old"] > 10 and total["left_new"] > 10
+        assert total["left_old"] >= 3 and total["left_new"] >= 3
 
 
 def _damages(valid: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
