@@ -295,7 +295,9 @@ CASES: list[Case] = [
     Case(
         "config-base-url-breakout",
         "annotarium.yaml:2: base_url 'https://example.org/\"><script>alert(1)</script>/' is not",
-        {"annotarium.yaml": "title: T\nbase_url: 'https://example.org/\"><script>alert(1)</script>/'\n"},
+        {
+            "annotarium.yaml": "title: T\nbase_url: 'https://example.org/\"><script>alert(1)</script>/'\n"
+        },
     ),
     Case(
         "option-base-url-breakout",
