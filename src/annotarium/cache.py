@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ CACHE_FILE = ".annotarium-cache.json"
 FORMAT = 1
 INPUT_FOLDERS = ("content", "seeds", "templates")
 CONFIG_FILE = "annotarium.yaml"
+MAX_CACHE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,13 @@ class BuildCache:
 
 def read_cache(output: Path, version: str) -> BuildCache | None:
     """The previous build's cache, or None when it is missing, damaged or from elsewhere."""
+    path = output / CACHE_FILE
     try:
-        data = json.loads((output / CACHE_FILE).read_bytes())
-    except (OSError, ValueError):
+        info = path.stat(follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None  # a link, a pipe or a giant: not a cache this tool wrote
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
         return None
     try:
         if data["format"] != FORMAT or data["version"] != version:
@@ -120,21 +126,32 @@ def scan_inputs(paths: list[Path], previous: dict[str, InputFile] | None = None
     recent = time.time_ns() - 3_000_000_000
     for path in paths:
         try:
-            stat = path.stat()
+            info = path.stat()
         except OSError:
             continue
+        if not stat.S_ISREG(info.st_mode):
+            continue  # a pipe or a device: reading it could block; the loader reports it
         key = str(path)
         known = previous.get(key)
-        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns \
-                and stat.st_mtime_ns < recent:
+        if known and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns \
+                and info.st_mtime_ns < recent:
             result[key] = known
             continue
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = _sha256(path)
         except OSError:
             continue
-        result[key] = InputFile(stat.st_size, stat.st_mtime_ns, digest)
+        result[key] = InputFile(info.st_size, info.st_mtime_ns, digest)
     return result
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256, read in chunks so that a huge file costs little memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def same_inputs(before: dict[str, InputFile], now: dict[str, InputFile]) -> bool:

@@ -260,12 +260,17 @@ def _plural(count: int, word: str) -> str:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from annotarium.load_registries import valid_base_url
     from annotarium.pipeline import build_site
     from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
     source = _source(args)
     if source is None:
+        return EXIT_USAGE
+    if args.base_url and not valid_base_url(args.base_url):
+        print(f"annotarium: error: --base-url {args.base_url!r} is not an absolute http(s) URL",
+              file=sys.stderr)
         return EXIT_USAGE
     try:
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,11 +96,10 @@ def load_article(
     )
     if fields is None:
         return None
-    text_path = (
-        (root / fields["text"]).resolve()
-        if not Path(fields["text"]).is_absolute()
-        else Path(fields["text"])
-    )
+    named_path = root / fields["text"]  # an absolute path stays as it is
+    text_path = named_path
+    with contextlib.suppress(OSError, RuntimeError):  # a loop: read_text below says so
+        text_path = named_path.resolve()
     where_text = value.where("text")
     if not text_path.exists():
         hint = None
@@ -114,7 +114,7 @@ def load_article(
         )
         return None
     before = len(diags.errors)
-    source = read_text(text_path, root, diags)
+    source = read_text(named_path, root, diags)  # problems are reported where it was named
     if source is None:
         if len(diags.errors) > before:  # point the user at the line that names the file too
             diags.error(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from annotarium.diagnostics import Diagnostics, Location, did_you_mean
@@ -53,6 +54,7 @@ def check_references(archive: Archive, diags: Diagnostics, broken: Broken | None
             need(topic, archive.topics, "topic", event.location)
 
     slugs = {article.slug: article for article in archive.articles}
+    _check_shared_texts(archive, diags)
     for article in archive.articles:
         for annotation in article.annotations:
             where = annotation.location
@@ -115,6 +117,22 @@ def warn_unreferenced(archive: Archive, diags: Diagnostics) -> None:
                     f"list it in an article, or remove it from {kind}s.yaml",
                     code="unreferenced",
                 )
+
+
+def _check_shared_texts(archive: Archive, diags: Diagnostics) -> None:
+    """Two annotation files for one text would publish the same article twice."""
+    first: dict[Path, Article] = {}
+    for article in sorted(archive.articles, key=lambda a: a.slug):
+        other = first.setdefault(article.source_path, article)
+        if other is not article:
+            diags.error(
+                Location(article.annotation_path, 1, 1),
+                f"article '{article.slug}' annotates the same text as article '{other.slug}' "
+                f"({article.source_path.name})",
+                f"an article text has one annotation file; merge the two into "
+                f"{other.annotation_path.name}",
+                code="duplicate-id",
+            )
 
 
 def _check_cites(quote: Quote, slugs: dict[str, Article], diags: Diagnostics) -> None:

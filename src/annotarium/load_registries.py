@@ -44,6 +44,11 @@ def read_yaml(path: Path, root: Path, diags: Diagnostics) -> YMap | YList | Any:
         return UNREADABLE
 
 
+def valid_base_url(url: str) -> bool:
+    """An absolute http(s) URL with nothing that could break out of an attribute."""
+    return re.fullmatch(r"https?://[^\s/\"'<>\\]+(/[^\s\"'<>\\]*)?", url) is not None
+
+
 def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.exists():
@@ -58,7 +63,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         or {}
     )
     base_url = fields.get("base_url", "") or ""
-    if base_url and not re.match(r"^https?://[^\s/]+", base_url):
+    if base_url and not valid_base_url(base_url):
         diags.error(
             value.where("base_url"),
             f"base_url '{base_url}' is not an absolute http(s) URL",
@@ -68,6 +73,10 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         base_url = ""
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    markdown: dict[str, Any] = {}
+    if "markdown" in fields:
+        markdown = schema.read_record(fields["markdown"], schema.MARKDOWN_OPTIONS,
+                                      value.where("markdown"), diags, "markdown") or {}
     return SiteConfig(
         title=fields.get("title", SiteConfig.title),
         description=fields.get("description", ""),
@@ -75,6 +84,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         language=fields.get("language", "en"),
         search=fields.get("search", True),
         path=path,
+        allow_html=bool(markdown.get("allow_html", False)),
     )
 
 
@@ -99,6 +109,8 @@ def load_registry(
     kind = record.name
     value = read_yaml(path, root, diags)
     if value is None:
+        diags.warning(Location(path, 1, 1), f"{name}.yaml is empty",
+                      f"add its {record.name}s, or remove the file", code="empty")
         return {}
     if value is UNREADABLE:
         broken.registries.add(kind)

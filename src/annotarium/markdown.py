@@ -1,12 +1,14 @@
 """Analysts' notes, from Markdown to safe HTML with the archive's own links.
 
 Note bodies (and quotes' and dates' ``note``) are CommonMark with raw HTML
-switched off. Links may use the archive's schemes (``actor:ID``, ``place:ID``,
-``topic:ID``, ``event:ID``, ``article:SLUG`` and ``article:SLUG#annotation-id``);
-they become relative site URLs. ``http(s):``, ``mailto:`` and same-page
-``#fragment`` links are kept; every other link (``javascript:``, ``data:``,
-relative paths that mean nothing on a generated site) keeps its words and loses
-its target. Images become their alt text: a site makes no network requests.
+switched off (``markdown: {allow_html: true}`` in ``annotarium.yaml`` switches
+it on, for archives whose authors are all trusted). Links may use the
+archive's schemes (``actor:ID``, ``place:ID``, ``topic:ID``, ``event:ID``,
+``article:SLUG`` and ``article:SLUG#annotation-id``); they become relative site
+URLs. ``http(s):``, ``mailto:`` and same-page ``#fragment`` links are kept;
+every other link (``javascript:``, ``data:``, relative paths that mean nothing
+on a generated site) keeps its words and loses its target. Images become their
+alt text: a site makes no network requests.
 Headings become paragraphs, so a note never breaks the page's heading order.
 
 A body is parsed once and its HTML kept with a placeholder for the path to the
@@ -86,9 +88,11 @@ def resolve_href(href: str, targets: LinkTargets) -> str | None:
 class NoteRenderer:
     """Renders note Markdown to HTML for any page, parsing each distinct body once."""
 
-    def __init__(self, targets: LinkTargets) -> None:
+    def __init__(self, targets: LinkTargets, allow_html: bool = False) -> None:
         self.targets = targets
-        self._md = MarkdownIt("commonmark", {"html": False})
+        # Raw HTML is shown as text unless the archive opts in (markdown.allow_html):
+        # then it is passed through unchanged, scripts and all.
+        self._md = MarkdownIt("commonmark", {"html": allow_html})
         self._md.disable(["heading", "lheading"])
         self._md.validateLink = _allow_all  # our own pass below decides, scheme by scheme
         self._cache: dict[str, str] = {}

@@ -48,6 +48,7 @@ class SiteConfig:
     language: str = "en"
     search: bool = True  # build the search index and page
     path: Path | None = None
+    allow_html: bool = False  # markdown.allow_html: raw HTML in notes passes through
 
 
 # --- registries ------------------------------------------------------------------

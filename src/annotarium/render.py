@@ -230,7 +230,7 @@ class _SiteRenderer:
             actors=frozenset(archive.actors), places=frozenset(archive.places),
             topics=frozenset(archive.topics), events=frozenset(archive.events),
             articles=frozenset(a.slug for a in linked.anchored.articles))
-        self.notes = NoteRenderer(self.targets)
+        self.notes = NoteRenderer(self.targets, allow_html=self.config.allow_html)
         self.articles = sorted(linked.anchored.articles, key=_article_order)
         self.article_index = {a.slug: i for i, a in enumerate(self.articles)}
         self.article_refs = {a.slug: self._article_ref(a) for a in self.articles}

@@ -28,7 +28,7 @@ def slug_problem(value: str) -> str | None:
         return "an id cannot be empty"
     if len(value) > SLUG_MAX:
         return f"an id has at most {SLUG_MAX} characters"
-    if not SLUG_RE.match(value):
+    if not SLUG_RE.fullmatch(value):  # match() would let a trailing newline through
         return (
             f"'{value}' is not a valid id: use lowercase ASCII letters, digits and single hyphens"
         )
@@ -281,6 +281,19 @@ ACTOR_KIND = enum("person", "organisation", "government", "anonymous", "document
 QUOTE_KIND = enum("direct", "partial", "term")
 COMPLETENESS_KIND = enum("complete", "excerpt", "truncated", "assembled")
 
+MARKDOWN_OPTIONS = Record(
+    "markdown",
+    {
+        "allow_html": Field(
+            BOOL,
+            "Pass raw HTML in notes through as written (default: false, it is shown as "
+            "text). Only for archives whose every author is trusted: the HTML, scripts "
+            "included, reaches every page that shows the note.",
+        ),
+    },
+    "How notes written in Markdown are rendered.",
+)
+
 CONFIG = Record(
     "annotarium.yaml",
     {
@@ -297,6 +310,8 @@ CONFIG = Record(
         ),
         "language": Field(TEXT, "The archive's language as a BCP 47 tag, e.g. 'en'."),
         "search": Field(BOOL, "Build the full-text search index and page (default: true)."),
+        "markdown": Field(MAPPING, "How notes written in Markdown are rendered.",
+                          item=MARKDOWN_OPTIONS),
     },
     "Site settings.",
 )

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 EVENTS_PATH = "/__annotarium__/events"
 POLL_SECONDS = 25.0
+REQUEST_TIMEOUT = 10.0
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 RELOAD_SCRIPT = """<script>
@@ -119,6 +120,10 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "annotarium"
         sys_version = ""
+        # A client that sends its request byte by byte, or not at all, loses its
+        # connection after this many seconds of silence; each client has its own
+        # thread, so a slow one never holds up the others meanwhile.
+        timeout = REQUEST_TIMEOUT
 
         def do_GET(self) -> None:
             if urlsplit(self.path).path == EVENTS_PATH:

@@ -7,6 +7,7 @@ diagnostics with a location instead of surfacing as exceptions.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from annotarium.diagnostics import Diagnostics, Location
@@ -18,7 +19,7 @@ def inside(path: Path, root: Path) -> bool:
     """Whether ``path`` (symlinks resolved) lies within ``root``."""
     try:
         path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
     return True
 
@@ -26,6 +27,12 @@ def inside(path: Path, root: Path) -> bool:
 def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
     """The file's text with a leading BOM removed, or None after reporting why not."""
     where = Location(path)
+    try:
+        path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        diags.error(where, "cannot follow the symlink (does it point at itself?)",
+                    code="unreadable")
+        return None
     if not inside(path, root):
         diags.error(
             where,
@@ -35,7 +42,15 @@ def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
         )
         return None
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # a named pipe or a device would block the read or never end
+            diags.error(where, "not a regular file (a named pipe or a device?)",
+                        "replace it with an ordinary file", code="unreadable")
+            return None
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             diags.error(
                 where,

@@ -38,8 +38,11 @@ class WriteResult:
 
 def check_output_dir(output: Path, source: Path) -> Path:
     """Refuse an output directory that is, contains or lies inside of the source's inputs."""
-    output = output.resolve()
-    source = source.resolve()
+    try:
+        output = output.resolve()
+        source = source.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        raise OutputError(f"cannot resolve the output directory {output}: {exc}") from None
     if output == source or source.is_relative_to(output):
         raise OutputError(
             f"the output directory {output} would contain the archive itself; "
@@ -53,6 +56,12 @@ def check_output_dir(output: Path, source: Path) -> Path:
             )
     if output.exists() and not output.is_dir():
         raise OutputError(f"the output path {output} exists and is not a directory")
+    for ancestor in output.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise OutputError(f"the output directory {output} cannot be made: "
+                                  f"{ancestor} is a file")
+            break
     if output.is_dir() and any(output.iterdir()) and not _looks_like_site(output):
         raise OutputError(
             f"the output directory {output} holds files that Annotarium did not "
@@ -76,6 +85,11 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
+def _cannot_write_beside(output: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write the site beside {output}: "
+                       f"{exc.strerror or exc} ({exc.filename or output.parent})")
+
+
 def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> WriteResult:
     """Write every page into a new directory and swap it in for ``output``.
 
@@ -87,11 +101,17 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> Write
     """
     output = output.resolve()
     parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write_beside(output, exc) from None
     spare = spare_of(output)
     if output.is_dir() and spare.is_dir() and not spare.is_symlink() and _exchange_supported():
         return _write_over_spare(pages, output, spare)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    except OSError as exc:
+        raise _cannot_write_beside(output, exc) from None
     files = size = written = 0
     try:
         made: set[PurePosixPath] = set()

@@ -141,8 +141,23 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
             "could not find expected ':'" in problem or "mapping values are not allowed" in problem
         ):
             hint = "check the indentation and that text containing ': ' is quoted"
+        context = exc.context_mark
+        if exc.context and context and mark and context.line != mark.line:
+            problem += f" ({exc.context} that starts on line {context.line + 1})"
         raise YamlError(where, f"invalid YAML: {problem}", hint) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        position = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        character = exc.character
+        code = ord(character) if isinstance(character, str) else int(character or 0)
+        raise YamlError(
+            Location(path, line, col),
+            f"the file contains the character U+{code:04X}, which YAML does not allow",
+            "remove it; control characters often come from text pasted out of a PDF "
+            "or a word processor",
+        ) from None
+    except yaml.YAMLError as exc:  # anything else the parser refuses
         mark = getattr(exc, "problem_mark", None)
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1)
         raise YamlError(where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
