@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 from annotarium import __version__
@@ -262,6 +261,7 @@ def _plural(count: int, word: str) -> str:
 def _run_build(args: argparse.Namespace) -> int:
     from annotarium.load_registries import valid_base_url
     from annotarium.pipeline import build_site
+    from annotarium.progress import TerminalProgress
     from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
@@ -273,7 +273,7 @@ def _run_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        with TerminalProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             result = build_site(source, args.output, base_url=args.base_url, clean=args.clean,
                                 progress=progress, search=args.search)
     except OutputError as exc:
@@ -307,33 +307,6 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_build_summary(result)
     return EXIT_OK
-
-
-class _Progress:
-    """Shows the stage a build is in, once it has taken more than a second, on one
-    terminal line that the summary then replaces. Silent when output is piped."""
-
-    DELAY = 1.0
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.shown = False
-
-    def __call__(self, stage: str) -> None:
-        if self.enabled and time.monotonic() - self.started >= self.DELAY:
-            elapsed = time.monotonic() - self.started
-            sys.stderr.write(f"\r\033[K  {stage}… ({elapsed:.1f} s)")
-            sys.stderr.flush()
-            self.shown = True
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
 
 
 def _print_build_summary(result: object) -> None:
