@@ -324,13 +324,15 @@ def test_view_digests_do_not_depend_on_shared_objects() -> None:
 
 def test_the_spare_tree_is_brought_up_to_date_whatever_it_holds(sample_archive: Path,
                                                                 tmp_path: Path) -> None:
+    from annotarium.pipeline import BuildState
     from annotarium.write import spare_of
 
     out = tmp_path / "out"
-    build_site(sample_archive, out)
+    state = BuildState()  # as serve does: the spare tree is kept only for such a caller
+    build_site(sample_archive, out, state=state)
     replace_in(sample_archive / "content" / "articles" / "planet.yaml",
                "The talks had paused for a month.", "The talks had paused for weeks.")
-    build_site(sample_archive, out)
+    build_site(sample_archive, out, state=state)
     spare = spare_of(out)
     assert spare.is_dir()  # the previous site, kept to be updated by the next build
     # damage the spare: a stray file, a stray folder, a page with other content
@@ -342,10 +344,20 @@ def test_the_spare_tree_is_brought_up_to_date_whatever_it_holds(sample_archive: 
     (spare / "articles" / "planet" / "index.html").unlink()
     replace_in(sample_archive / "content" / "articles" / "planet.yaml",
                "The talks had paused for weeks.", "The talks had paused for days.")
-    build_site(sample_archive, out)
+    build_site(sample_archive, out, state=state)
     clean = tmp_path / "clean"
     build_site(sample_archive, clean, clean=True)
     assert tree(out) == tree(clean)
     assert not (out / "stray.html").exists() and not (out / "stray").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "archive", "clean",
                                                           "out"]
+
+
+def test_a_plain_build_leaves_nothing_beside_the_output(sample_archive: Path,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(sample_archive, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "out"]

@@ -195,7 +195,9 @@ def build_site(
     render again only the pages whose views changed. ``clean`` ignores the cache.
     The result is byte-identical to a clean build either way. ``state`` carries
     what a long-running caller (``annotarium serve``) keeps in memory between builds
-    into the same ``output``, so that a rebuild need not read it back from disk.
+    into the same ``output``, so that a rebuild need not read it back from disk; such
+    a caller owns the folder around ``output``, so the replaced site is also kept
+    beside it as a spare tree for the next build to update (see :func:`write_site`).
     """
     from annotarium import cache
     from annotarium.write import check_output_dir, recover
@@ -224,7 +226,8 @@ def build_site(
 
             memo = read_memo(output, __version__)
     result = _build(source, output, base_url, live_reload_script, settings, inputs,
-                    previous.pages if previous else {}, started, progress, search, memo)
+                    previous.pages if previous else {}, started, progress, search, memo,
+                    keep_spare=state is not None)
     if state is not None and result.check is not None:
         state.memo = result.check.memo
     return result
@@ -233,7 +236,7 @@ def build_site(
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress, search: bool | None = None,
-           memo: ArticleMemo | None = None) -> BuildResult:
+           memo: ArticleMemo | None = None, keep_spare: bool = False) -> BuildResult:
     def file_sha(path: Path) -> str | None:
         known = inputs.get(str(path))
         return known.sha256 if known is not None else _file_sha(path)
@@ -253,7 +256,8 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
             gc.enable()
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
-                                 previous_pages, started, progress, checked, file_sha, search)
+                                 previous_pages, started, progress, checked, file_sha, search,
+                                 keep_spare)
     finally:
         gc.unfreeze()
 
@@ -262,7 +266,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                       live_reload_script: str | None, settings: str, inputs: dict,
                       previous_pages: dict[str, str], started: float, progress: Progress,
                       checked: CheckResult, file_sha: Callable[[Path], str | None],
-                      search: bool | None = None) -> BuildResult:
+                      search: bool | None = None, keep_spare: bool = False) -> BuildResult:
     from annotarium import cache
     from annotarium.export import iter_exports
     from annotarium.memo import memo_path
@@ -355,7 +359,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
 
     memo_entries = checked.memo.entries if checked.memo is not None else {}
 
-    written = write_site(files(), output)
+    written = write_site(files(), output, keep_spare)
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()

@@ -90,7 +90,8 @@ def _cannot_write_beside(output: Path, exc: OSError) -> OutputError:
                        f"{exc.strerror or exc} ({exc.filename or output.parent})")
 
 
-def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> WriteResult:
+def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path,
+               keep_spare: bool = False) -> WriteResult:
     """Write every page into a new directory and swap it in for ``output``.
 
     A page whose content is None is unchanged since the previous build: its file
@@ -98,6 +99,12 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> Write
     possible), so an incremental build writes only what changed and is still
     swapped in whole. Files are only ever created, never modified in place, so a
     link never lets a new build change the previous site.
+
+    With ``keep_spare`` (for a long-running caller that owns the folder around the
+    output: ``annotarium serve``), the replaced site is kept beside the output as its
+    spare, and the next build updates that tree in place instead of making a new one,
+    so that an edit costs file operations in proportion to what changed. Without it
+    nothing is left beside the output.
     """
     output = output.resolve()
     parent = output.parent
@@ -106,7 +113,8 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> Write
     except OSError as exc:
         raise _cannot_write_beside(output, exc) from None
     spare = spare_of(output)
-    if output.is_dir() and spare.is_dir() and not spare.is_symlink() and _exchange_supported():
+    if keep_spare and output.is_dir() and spare.is_dir() and not spare.is_symlink() \
+            and _exchange_supported():
         return _write_over_spare(pages, output, spare)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
@@ -131,7 +139,7 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path) -> Write
         (staging / MARKER).write_text(
             "This directory was written by annotarium build.\n", encoding="utf-8"
         )
-        swap_in(staging, output, keep_old_as=spare)
+        swap_in(staging, output, keep_old_as=spare if keep_spare else None)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
