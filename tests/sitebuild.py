@@ -69,6 +69,36 @@ def launch_chromium(playwright):  # type: ignore[no-untyped-def]
     )
 
 
+@contextmanager
+def chromium_browser(*requirements: tuple[bool, str]) -> Iterator:  # type: ignore[type-arg]
+    """Headless Chromium for a test module, once Playwright, the browser and any other
+    ``(ok, reason)`` requirements are there (else skipped, or failed in CI)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # type: ignore[assignment]
+    require(sync_playwright is not None, "playwright (Python) is not installed")
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
+    for ok, reason in requirements:
+        require(ok, reason)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def desktop_tab(browser) -> Iterator:  # type: ignore[no-untyped-def,type-arg]
+    """A tab in a fresh 1280 × 900 browser context, closed afterwards."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def html_pages(site: Path) -> list[str]:
     """Every .html file of the site, as POSIX paths relative to it, sorted."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))

@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from sitebuild import CHROMIUM, REPO, build_bundled, launch_chromium, require, serve
+from sitebuild import REPO, build_bundled, chromium_browser, serve
 
-try:
-    from playwright.sync_api import Browser, sync_playwright
-except ImportError:  # pragma: no cover - reported by the fixture
-    sync_playwright = None  # type: ignore[assignment]
+if TYPE_CHECKING:  # the fixtures skip (or fail in CI) without Playwright
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 
@@ -53,14 +52,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    require(sync_playwright is not None, "playwright (Python) is not installed")
-    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
-    require(AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: "
-            "npm install --prefix .ci axe-core@4.10.3 (or set ANNOTARIUM_AXE_JS)")
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with chromium_browser((AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: npm install "
+                           "--prefix .ci axe-core@4.10.3 (or set ANNOTARIUM_AXE_JS)")) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
 from sitebuild import (
-    CHROMIUM,
     REPO,
     SEED_ARTICLE,
     build_bundled,
-    launch_chromium,
-    require,
+    chromium_browser,
+    desktop_tab,
     serve,
 )
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - reported by the fixture
-    sync_playwright = None  # type: ignore[assignment]
+if TYPE_CHECKING:  # the fixtures skip (or fail in CI) without Playwright
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -64,20 +62,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    require(sync_playwright is not None, "playwright (Python) is not installed")
-    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with desktop_tab(browser) as tab:
+        yield tab
 
 
 def url(site: Path, path: str) -> str:

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from annotarium import search_pagefind
-from sitebuild import CHROMIUM, SEED_ARTICLE, build_bundled, launch_chromium, require, serve
+from sitebuild import SEED_ARTICLE, build_bundled, chromium_browser, serve
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - reported by the fixture
-    sync_playwright = None  # type: ignore[assignment]
+if TYPE_CHECKING:  # the fixtures skip (or fail in CI) without Playwright
+    from playwright.sync_api import Browser, Page
 
 pytestmark = [
     pytest.mark.browser,
@@ -50,12 +49,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    require(sync_playwright is not None, "playwright (Python) is not installed")
-    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
