@@ -16,7 +16,7 @@ from typing import Literal
 
 Precision = Literal["day", "month", "year", "part", "season", "range"]
 
-_MONTHS = [
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -29,7 +29,7 @@ _MONTHS = [
     "October",
     "November",
     "December",
-]
+)
 
 # part-of-year keyword -> (first month, last month, how to say it)
 _PARTS: dict[str, tuple[int, int, str]] = {
@@ -156,7 +156,7 @@ def _parse_single(text: str) -> tuple[dt.date, dt.date, Precision]:
     except ValueError:
         last_day = calendar.monthrange(year, month)[1]
         raise DateSyntaxError(
-            f"'{text}' is not a real day", f"{_MONTHS[month - 1]} {year} has {last_day} days"
+            f"'{text}' is not a real day", f"{MONTH_NAMES[month - 1]} {year} has {last_day} days"
         ) from None
     return value, value, "day"
 
@@ -182,7 +182,7 @@ def _label_single(text: str) -> str:
         return _PARTS[match["part"].lower()][2].format(y=year, y1=year + 1)
     if match["m"] is None:
         return str(year)
-    month = _MONTHS[int(match["m"]) - 1]
+    month = MONTH_NAMES[int(match["m"]) - 1]
     if match["d"] is None:
         return f"{month} {year}"
     return f"{int(match['d'])} {month} {year}"

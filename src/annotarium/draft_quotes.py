@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from annotarium.dates import MONTH_NAMES
+
 # an opening mark and the closing marks that end it
 _OPEN = {"“": "”", '"': '"', "‘": "’", "'": "'", "«": "»"}
 _SPEECH = (
@@ -140,18 +142,7 @@ _NOT_NAMES = {
     "Friday",
     "Saturday",
     "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *MONTH_NAMES,
     "Jan.",
     "Feb.",
     "Aug.",
