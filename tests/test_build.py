@@ -52,13 +52,13 @@ def test_a_build_that_fails_halfway_leaves_the_previous_site(
     before = tree_digest(out)
     real_write = write.write_site
 
-    def failing(pages, output):  # type: ignore[no-untyped-def]
+    def failing(pages, output, *args):  # type: ignore[no-untyped-def]
         def some_then_fail():  # type: ignore[no-untyped-def]
             for count, page in enumerate(pages):
                 if count == 3:
                     raise OSError(28, "No space left on device")
                 yield page
-        return real_write(some_then_fail(), output)
+        return real_write(some_then_fail(), output, *args)
 
     monkeypatch.setattr(write, "write_site", failing)
     with pytest.raises(OSError):
