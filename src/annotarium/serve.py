@@ -200,6 +200,9 @@ def inject_reload(body: bytes, generation: int) -> bytes:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Stopping must not wait for request threads (a parked long poll, a slow client):
+    # they are daemons, and end with the process.
+    block_on_close = False
     request_queue_size = 128
 
 
