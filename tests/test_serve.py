@@ -216,3 +216,31 @@ def test_binding_beyond_loopback_warns(sample_archive: Path) -> None:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     assert "warning: serving on 0.0.0.0" in output
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop", ["SIGINT, ignored by the parent", "SIGTERM"])
+def test_stops_cleanly_on_ctrl_c_or_sigterm(sample_archive: Path, stop: str) -> None:
+    """A script's background job (`annotarium serve &`) starts with SIGINT ignored; Ctrl-C
+    and SIGTERM must still stop the server, cleanly."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "annotarium", "serve", "--source", str(sample_archive),
+         "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=_ignore_sigint if stop.startswith("SIGINT") else None)
+    try:
+        assert _wait_for(lambda: _ready(f"http://127.0.0.1:{port}")), "the server did not start"
+    finally:
+        process.send_signal(signal.SIGINT if stop.startswith("SIGINT") else signal.SIGTERM)
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+            pytest.fail(f"the server did not stop on {stop}:\n{output}")
+    assert process.returncode == 0, output
+    assert "Traceback" not in output and "stopped" in output
+

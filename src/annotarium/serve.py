@@ -14,6 +14,7 @@ import contextlib
 import json
 import mimetypes
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -211,6 +212,7 @@ def serve(build: Callable[[Path], list[str]], watch_paths: list[Path], host: str
     """Build with ``build(output_dir) -> errors``, serve, and rebuild on every change."""
     import watchfiles
 
+    _stop_on_ctrl_c_and_term()
     workspace = Path(tempfile.mkdtemp(prefix="annotarium-serve-"))
 
     def fresh_build() -> tuple[Path | None, list[str]]:
@@ -263,6 +265,19 @@ def serve(build: Callable[[Path], list[str]], watch_paths: list[Path], host: str
         server.server_close()
         shutil.rmtree(workspace, ignore_errors=True)
     return 0
+
+
+def _stop_on_ctrl_c_and_term() -> None:
+    """Ctrl-C and SIGTERM both stop the server cleanly (through KeyboardInterrupt), even
+    when SIGINT came in ignored, as it does for a job started with ``&`` by a script."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread (e.g. under tests)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _remove_later(path: Path, delay: float = 5.0) -> None:
