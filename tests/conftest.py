@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +118,24 @@ def check_files(tmp_path: Path, overrides: dict[str, str | bytes | None]) -> Dia
     diags = Diagnostics()
     anchor(load(root, diags), diags)
     return diags
+
+
+# --- the browser, for the modules that drive Chromium (each may override these) ----------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (skipped, or failed in CI, without)."""
+    from sitebuild import chromium_browser
+
+    with chromium_browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A tab in a fresh 1280 × 900 context."""
+    from sitebuild import desktop_tab
+
+    with desktop_tab(browser) as tab:
+        yield tab

@@ -7,7 +7,6 @@ when ANNOTARIUM_REQUIRE_BROWSER=1). One browser serves the whole module.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -18,8 +17,6 @@ from sitebuild import (
     REPO,
     SEED_ARTICLE,
     build_bundled,
-    chromium_browser,
-    desktop_tab,
     serve,
 )
 
@@ -58,18 +55,6 @@ MARK_STYLE_JS = """el => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bundled(tmp_path_factory.mktemp("site"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium_browser() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with desktop_tab(browser) as tab:
-        yield tab
 
 
 def url(site: Path, path: str) -> str:

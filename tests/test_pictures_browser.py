@@ -5,14 +5,13 @@ in test-artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag
 
 import pytest
 
-from sitebuild import REPO, build_bundled, chromium_browser, desktop_tab
+from sitebuild import REPO, build_bundled
 
 if TYPE_CHECKING:  # the fixtures skip (or fail in CI) without Playwright
     from playwright.sync_api import Browser, Page
@@ -31,18 +30,6 @@ PAGES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bundled(tmp_path_factory.mktemp("site"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium_browser() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with desktop_tab(browser) as tab:
-        yield tab
 
 
 def url(site: Path, path: str) -> str:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from annotarium import search_pagefind
-from sitebuild import SEED_ARTICLE, build_bundled, chromium_browser, serve
+from sitebuild import SEED_ARTICLE, build_bundled, serve
 
 if TYPE_CHECKING:  # the fixtures skip (or fail in CI) without Playwright
     from playwright.sync_api import Browser, Page
@@ -45,12 +45,6 @@ IN_VIEW_JS = """() => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bundled(tmp_path_factory.mktemp("site"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium_browser() as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")

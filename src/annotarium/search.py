@@ -221,20 +221,10 @@ def _article_records(anchored: AnchoredArticle, archive: Archive) -> list[Search
                     {**common, "speaker": [name], "actor": sorted(inner | {name})},
                 )
             )
-        elif isinstance(annotation, Note):
-            content = f"{words} {_plain(annotation.body)}"
-            records.append(
-                _record(
-                    url,
-                    content,
-                    "note",
-                    f"Note on “{words}”",
-                    f"in {meta.title}",
-                    {**common, "actor": sorted(inner)},
-                )
-            )
-        elif isinstance(annotation, DateRef) and annotation.note:  # a date's own note
-            content = f"{words} {_plain(annotation.note)}"
+        elif isinstance(annotation, Note) or (isinstance(annotation, DateRef) and annotation.note):
+            # a note, or a date's own note
+            body = annotation.body if isinstance(annotation, Note) else annotation.note
+            content = f"{words} {_plain(body)}"
             records.append(
                 _record(
                     url,
