@@ -336,13 +336,18 @@ def annotarium_series(archive: Path, output: Path, logs: Path, base_template: Pa
             if scenario not in ("cold", "noop"):
                 getattr(edits, scenario)()
             clean = ["--clean"] if scenario == "cold" and supports_clean() else []
-            result = measure(command + clean, logs / scenario)
-            result["pages"] = count_pages(output)
-            result["written"] = files_written((logs / scenario / "stdout.txt").read_text())
-            results[scenario] = result
+            results[scenario] = measure_build(command + clean, output, logs / scenario)
     finally:
         edits.undo()
     return results
+
+
+def measure_build(command: list[str], output: Path, logs: Path) -> dict:
+    """One timed ``annotarium build``, with the pages it left and the files it wrote."""
+    result = measure(command, logs)
+    result["pages"] = count_pages(output)
+    result["written"] = files_written((logs / "stdout.txt").read_text())
+    return result
 
 
 def annotarium_no_search_series(archive: Path, output: Path, logs: Path) -> dict:
@@ -357,10 +362,7 @@ def annotarium_no_search_series(archive: Path, output: Path, logs: Path) -> dict
             if scenario == "annotation_nosearch":
                 edits.annotation()
             clean = ["--clean"] if scenario == "cold_nosearch" else []
-            result = measure(command + clean, logs / scenario)
-            result["pages"] = count_pages(output)
-            result["written"] = files_written((logs / scenario / "stdout.txt").read_text())
-            results[scenario] = result
+            results[scenario] = measure_build(command + clean, output, logs / scenario)
     finally:
         edits.undo()
     return results

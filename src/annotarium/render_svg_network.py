@@ -140,19 +140,20 @@ def circle_layout(graph: Graph) -> Drawing:
     margin = 16 + longest
     half = ring + margin
     height_half = half if radial else ring + 30
+    positions = _on_ring(nodes, half, height_half, ring, heaviest)
+    return Drawing(tuple(positions), graph.edges, (2 * half, 2 * height_half), radial)
+
+
+def _on_ring(nodes: list[Node], cx: float, cy: float, ring: float, heaviest: float
+             ) -> list[Position]:
+    """The nodes evenly around a circle of radius ``ring`` centred on (cx, cy), from the top."""
+    count = len(nodes)
     positions = []
     for index, node in enumerate(nodes):
         angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
-        positions.append(
-            Position(
-                node,
-                half + ring * math.cos(angle),
-                height_half + ring * math.sin(angle),
-                angle,
-                _radius(node.weight, heaviest),
-            )
-        )
-    return Drawing(tuple(positions), graph.edges, (2 * half, 2 * height_half), radial)
+        positions.append(Position(node, cx + ring * math.cos(angle), cy + ring * math.sin(angle),
+                                  angle, _radius(node.weight, heaviest)))
+    return positions
 
 
 def star_layout(centre: Node, graph: Graph) -> Drawing:
@@ -164,18 +165,8 @@ def star_layout(centre: Node, graph: Graph) -> Drawing:
     longest = max((text_width(truncate(n.name, LABEL_CHARS), FONT) for n in others), default=0)
     half_w = ring + 16 + longest
     half_h = ring + 28
-    positions = [Position(centre, half_w, half_h, math.pi / 2, _radius(centre.weight, heaviest))]
-    for index, node in enumerate(others):
-        angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
-        positions.append(
-            Position(
-                node,
-                half_w + ring * math.cos(angle),
-                half_h + ring * math.sin(angle),
-                angle,
-                _radius(node.weight, heaviest),
-            )
-        )
+    positions = [Position(centre, half_w, half_h, math.pi / 2, _radius(centre.weight, heaviest)),
+                 *_on_ring(others, half_w, half_h, ring, heaviest)]
     return Drawing(tuple(positions), graph.edges, (2 * half_w, 2 * half_h), count > RADIAL_ABOVE)
 
 
