@@ -85,6 +85,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
         search=fields.get("search", True),
         path=path,
         allow_html=bool(markdown.get("allow_html", False)),
+        page_size=fields.get("page_size", SiteConfig.page_size),
     )
 
 

@@ -49,6 +49,7 @@ class SiteConfig:
     search: bool = True  # build the search index and page
     path: Path | None = None
     allow_html: bool = False  # markdown.allow_html: raw HTML in notes passes through
+    page_size: int = 50  # entries per page of a long list (actor, place, topic, quotes pages)
 
 
 # --- registries ------------------------------------------------------------------

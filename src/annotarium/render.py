@@ -31,7 +31,7 @@ from markupsafe import Markup
 from annotarium import __version__
 from annotarium.dates import parse_date
 from annotarium.export import EXPORTS
-from annotarium.link import LinkedArchive, Passage, passage
+from annotarium.link import LinkedArchive, Passage
 from annotarium.markdown import LinkTargets, NoteRenderer, site_path
 from annotarium.model import (
     ACTOR_KINDS,
@@ -48,7 +48,6 @@ from annotarium.render_context import (
     ActorsView,
     ActorView,
     Affiliation,
-    ArticlePassages,
     ArticleRef,
     ArticleSummary,
     ArticleView,
@@ -68,8 +67,6 @@ from annotarium.render_context import (
     Notice,
     PageMeta,
     PassageView,
-    QuoteGroup,
-    QuotesView,
     QuoteView,
     Related,
     SiteContext,
@@ -82,20 +79,10 @@ from annotarium.render_context import (
     xml_escape,
 )
 from annotarium.render_inputs import InputDigests
-from annotarium.render_jobs import run_jobs, view_digest
+from annotarium.render_jobs import Page, run_jobs, view_digest
+from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
 from annotarium.render_pictures import Pictures
 from annotarium.render_search import search_page
-
-
-@dataclass(frozen=True)
-class Page:
-    """One file of the site. ``content`` is None when the page is unchanged since the
-    previous build (its ``digest`` matched), so the writer keeps the old file."""
-
-    path: str  # output path relative to the site root, POSIX: "articles/<slug>/index.html"
-    content: bytes | None
-    kind: str  # "article" | "actor" | ... | "static" | "feed" | "sitemap"
-    digest: str = ""  # what the page was made from; equal digests give equal pages
 
 
 @dataclass(frozen=True)
@@ -179,18 +166,12 @@ LEGEND: tuple[LegendEntry, ...] = (
 ACTOR_KIND_LABELS = {"person": "People", "organisation": "Organisations",
                      "government": "Governments", "anonymous": "Anonymous sources",
                      "document": "Documents"}
-ACTOR_KIND_SINGULAR = {"person": "Person", "organisation": "Organisation",
-                       "government": "Government", "anonymous": "Anonymous source",
-                       "document": "Document"}
 COMPLETENESS_NOTICES = {
     "excerpt": ("Excerpt", "This is an excerpt: parts of the original are not included."),
     "truncated": ("Truncated", "The text breaks off before the original ends."),
     "assembled": ("Assembled", "Assembled from several copies of the original."),
 }
-PASSAGES_PER_ARTICLE = 3  # on entity pages, per article; the rest are counted
 RELATED_ACTORS = 12
-QUOTES_INDEX_FULL = 1000  # up to this many quotes, the quotes page lists every one
-QUOTES_PER_GROUP = 5  # beyond it, each speaker's and article's first quotes, and a link
 
 NAV: tuple[tuple[str, str], ...] = (
     ("Articles", "index.html"), ("Timeline", "timeline/index.html"),
@@ -241,6 +222,7 @@ class _SiteRenderer:
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
+        self.lists = Lists(self)
         self.pictures = Pictures(linked)
 
     # --- references ---
@@ -290,25 +272,6 @@ class _SiteRenderer:
         return QuoteView(quote.id, self.passage_view(passage), speaker, quote.quote_kind,
                          quote.context, note, cites)
 
-    def grouped_passages(self, passages: Iterable[Passage], slugs: Iterable[str] = ()
-                         ) -> tuple[ArticlePassages, ...]:
-        """Passages grouped by article in the site's article order; ``slugs`` adds articles
-        that refer to the thing without a passage."""
-        groups: dict[str, list[Passage]] = {}
-        for item in passages:
-            groups.setdefault(item.article.slug, []).append(item)
-        for slug in slugs:
-            groups.setdefault(slug, [])
-        result = []
-        for slug in sorted(groups, key=lambda s: self.article_index.get(s, len(self.articles))):
-            if slug not in self.article_refs:
-                continue
-            items = groups[slug]
-            shown = tuple(self.passage_view(p) for p in items[:PASSAGES_PER_ARTICLE])
-            result.append(ArticlePassages(self.article_refs[slug], shown,
-                                          max(0, len(items) - PASSAGES_PER_ARTICLE)))
-        return tuple(result)
-
     # --- pages ---
 
     def page_jobs(self) -> list[Callable[[], Page]]:
@@ -324,6 +287,7 @@ class _SiteRenderer:
                                            else self.archive.topics)
             jobs.extend(functools.partial(self.entity_page, kind, ident)
                         for ident in sorted(registry))
+        jobs.extend(self.lists.jobs())  # the later pages of long lists
         jobs.extend((self.timeline_page, self.quotes_page, self.about_page, self.not_found_page))
         if self.options.search:
             jobs.append(functools.partial(search_page, self))
@@ -526,11 +490,11 @@ class _SiteRenderer:
         members = tuple(Affiliation(self.actor_ref(member), role) for member, role in
                         sorted(linked.affiliated_members.get(actor.id, ()),
                                key=lambda m: (self.actor_ref(m[0]).name.lower(), m[0])))
-        quotes = tuple(self.quote_view(p, root) for p in
-                       sorted(linked.quotes_by_speaker.get(actor.id, ()),
-                              key=self.passage_order))
-        mentions = self.grouped_passages(linked.mentions.get(("actor", actor.id), ()),
-                                         linked.articles_by_entity.get(("actor", actor.id), ()))
+        lists = self.lists
+        quotes = tuple(self.quote_view(p, root)
+                       for p in lists.chunk(lists.quotes_of(actor.id), 1))
+        quote_list, mention_list = ListSpec("actor", actor.id, "quotes"), ListSpec(
+            "actor", actor.id, "mentions")
         related = tuple(Related(self.actor_ref(r.id), r.count)
                         for r in linked.co_mentioned.get(actor.id, ())[:RELATED_ACTORS])
         view = ActorView(
@@ -539,10 +503,15 @@ class _SiteRenderer:
             description=actor.description, source=actor.source,
             aliases=actor.aliases, wikidata=actor.wikidata,
             wikidata_url=wikidata_url(actor.wikidata), affiliations=affiliations,
-            members=members, quotes=quotes, mentions=mentions,
+            members=members, quotes=quotes, mentions=lists.groups("actor", actor.id, 1),
             events=tuple(self.event_refs[e] for e in linked.events_by_actor.get(actor.id, ())
                          if e in self.event_refs),
-            related=related)
+            related=related, quote_count=lists.entries(quote_list),
+            mention_count=len(linked.mentions.get(("actor", actor.id), ())),
+            article_count=lists.entries(mention_list),
+            quote_pager=lists.pager(quote_list, 1, lists.titles(quote_list, actor.name)[1]),
+            mention_pager=lists.pager(mention_list, 1,
+                                      lists.titles(mention_list, actor.name)[1]))
         meta = PageMeta("actor", path, actor.name,
                         self.describe(actor.description, f"{actor.name} in the archive."),
                         og_type="profile" if actor.kind == "person" else "website",
@@ -582,14 +551,17 @@ class _SiteRenderer:
             return Page(path, None, kind, kept)
         events = (linked.events_by_place if kind == "place" else linked.events_by_topic)
         wikidata = getattr(entity, "wikidata", None)
+        spec = ListSpec(kind, ident, "mentions")
         view = EntityView(
             ref=self.entity_ref(kind, ident), description=entity.description,
             aliases=entity.aliases, kind_label=getattr(entity, "kind", None),
             wikidata=wikidata, wikidata_url=wikidata_url(wikidata),
-            mentions=self.grouped_passages(linked.mentions.get((kind, ident), ()),
-                                           linked.articles_by_entity.get((kind, ident), ())),
+            mentions=self.lists.groups(kind, ident, 1),
             events=tuple(self.event_refs[e] for e in events.get(ident, ())
-                         if e in self.event_refs))
+                         if e in self.event_refs),
+            mention_count=len(linked.mentions.get((kind, ident), ())),
+            article_count=self.lists.entries(spec),
+            mention_pager=self.lists.pager(spec, 1, self.lists.titles(spec, entity.name)[1]))
         meta = PageMeta(kind, path, entity.name,
                         self.describe(entity.description, f"{entity.name} in the archive."),
                         json_ld=json_script(self.ld.entity(kind, entity)))
@@ -620,52 +592,11 @@ class _SiteRenderer:
                            timeline=TimelineView(groups, len(self.linked.timeline)))
 
     def quotes_page(self) -> Page:
-        root = "../"
-        total = sum(len(v) for v in self.linked.quotes_by_speaker.values())
-        # Every quote is listed while the page stays readable; in a large archive each
-        # group shows its first quotes and links to the speaker's or article's page,
-        # which has them all.
-        cap = None if total <= QUOTES_INDEX_FULL else QUOTES_PER_GROUP
-        by_speaker = []
-        for speaker, passages in sorted(self.linked.quotes_by_speaker.items(),
-                                        key=lambda i: (self.actor_ref(i[0]).name.lower(), i[0])):
-            said = [p for p in sorted(passages, key=self.passage_order)
-                    if getattr(p.span.annotation, "quote_kind", "") != "term"]
-            if said:
-                ref = self.actor_ref(speaker)
-                views = tuple(self.quote_view(p, root) for p in said[:cap])
-                by_speaker.append(QuoteGroup(ref.name, ref.path, f"speaker-{speaker}", views,
-                                             ACTOR_KIND_SINGULAR.get(self._actor_kind(speaker),
-                                                                     ""), len(said)))
-        by_article, terms = [], []
-        quote_count = term_count = 0
-        for article in self.articles:
-            quotes, words = [], []
-            for span in article.spans:
-                annotation = span.annotation
-                if isinstance(annotation, Quote):
-                    (words if annotation.quote_kind == "term" else quotes).append(span)
-            ref = self.article_refs[article.slug]
-            if quotes:
-                quote_count += len(quotes)
-                views = tuple(self.quote_view(passage(article, s), root) for s in quotes[:cap])
-                by_article.append(QuoteGroup(ref.title, ref.path, f"article-{article.slug}",
-                                             views, ref.publication or "", len(quotes)))
-            if words:
-                term_count += len(words)
-                views = tuple(self.quote_view(passage(article, s), root) for s in words[:cap])
-                terms.append(QuoteGroup(ref.title, ref.path, f"terms-{article.slug}",
-                                        views, ref.publication or "", len(words)))
+        view = self.lists.quotes_view("../")
         meta = PageMeta("quotes", "quotes/index.html", "Quotes",
-                        f"Every quotation in the archive ({quote_count}), by speaker and by "
-                        "article.")
-        view = QuotesView(tuple(by_speaker), tuple(by_article), tuple(terms), quote_count,
-                          term_count)
+                        f"Every quotation in the archive ({view.quote_count}), by speaker and "
+                        "by article.")
         return self.render("quotes.html", meta, quotes=view)
-
-    def _actor_kind(self, actor_id: str) -> str:
-        actor = self.archive.actors.get(actor_id)
-        return actor.kind if actor else ""
 
     # static files, sitemap, feed
 

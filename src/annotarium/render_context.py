@@ -251,6 +251,48 @@ class Count:
         return f"{self.number} {self.singular if self.number == 1 else self.plural}"
 
 
+# --- long lists, page by page ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link to one page of a list (``path`` None: a gap, shown as "…")."""
+
+    number: int
+    path: str | None
+    fragment: str = ""  # the list's section on its first page
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Links between the pages of a long list: the first and last, a few around this one."""
+
+    label: str  # names the navigation: "Pages of quotes by Kim Jong Un"
+    number: int  # this page, from 1
+    count: int  # how many pages the list has (more than one)
+    links: tuple[PageLink, ...]
+    previous: PageLink | None
+    next: PageLink | None
+
+
+@dataclass(frozen=True)
+class ListPageView:
+    """A later page of a long list (page 2 and on); the first page is its owner's page.
+    ``kind`` says which of ``quotes``, ``groups`` and ``quote_groups`` it holds."""
+
+    owner: str  # the name of what the list belongs to ("Kim Jong Un", "Quotes")
+    owner_path: str  # its page (the list's first page)
+    kicker: str  # the kind of page it continues ("Person", "Place", "Quotes")
+    title: str  # "Quotes by Kim Jong Un"
+    kind: str  # "quotes" | "groups" | "quote-groups"
+    pager: Pager
+    quotes: tuple[QuoteView, ...] = ()
+    groups: tuple[ArticlePassages, ...] = ()
+    quote_groups: tuple[QuoteGroup, ...] = ()
+    terms: bool = False  # quote groups of terms (they quote nobody)
+
+
 # --- page views ------------------------------------------------------------------------
 
 
@@ -338,10 +380,15 @@ class ActorView:
     wikidata_url: str | None
     affiliations: tuple[Affiliation, ...]
     members: tuple[Affiliation, ...]
-    quotes: tuple[QuoteView, ...]
-    mentions: tuple[ArticlePassages, ...]
+    quotes: tuple[QuoteView, ...]  # the first page of them
+    mentions: tuple[ArticlePassages, ...]  # the first page of them
     events: tuple[EventRef, ...]
     related: tuple[Related, ...]
+    quote_count: int = 0  # in all, on every page
+    mention_count: int = 0  # passages that name the actor, in all
+    article_count: int = 0  # articles that refer to the actor, in all
+    quote_pager: Pager | None = None  # when the quotes take more than one page
+    mention_pager: Pager | None = None
 
 
 @dataclass(frozen=True)
@@ -373,8 +420,11 @@ class EntityView:
     kind_label: str | None  # a place's kind ("city"); None for topics
     wikidata: str | None
     wikidata_url: str | None
-    mentions: tuple[ArticlePassages, ...]
+    mentions: tuple[ArticlePassages, ...]  # the first page of them
     events: tuple[EventRef, ...]
+    mention_count: int = 0  # passages that name it, in all
+    article_count: int = 0  # articles that refer to it, in all
+    mention_pager: Pager | None = None  # when the articles take more than one page
 
 
 @dataclass(frozen=True)
@@ -409,6 +459,10 @@ class QuotesView:
     terms: tuple[QuoteGroup, ...]
     quote_count: int
     term_count: int
+    article_pager: Pager | None = None  # when ``by_article`` continues on later pages
+    term_pager: Pager | None = None
+    article_total: int = 0  # articles with quotes, on every page
+    term_article_total: int = 0  # articles with terms
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ rendering it. Article, actor, place and topic pages are instead digested by thei
 * an actor, place or topic page: the registry files, the site's article order, and
   the inputs of every article that refers to it (mentions, quotes, listing, events);
   for an actor, also the article counts of the actors mentioned with it (its network
-  picture sizes them by it).
+  picture sizes them by it);
+* page 2 and on of a long list (:mod:`annotarium.render_lists`): the articles it
+  shows, its place in the list, and the names and ids the article pages also use.
 
 Each digest also takes the build's salt (tool version, templates, configuration,
 settings). A page whose inputs are unknown (an article without a memo entry) gets
@@ -116,6 +118,22 @@ class InputDigests:
             if kind == "actor" else ()
         return inputs_digest(self.salt, (f"{kind}.html", ident, self.registry_files,
                                          self.order(), refs, neighbours))
+
+    # --- the later pages of long lists ---
+
+    def list_page(self, which: tuple[str, str, str], number: int, count: int,
+                  slugs: Sequence[str], offset: int) -> str:
+        """The input digest of page ``number`` (≥ 2) of a long list (``which``: owner kind,
+        id, list; see :mod:`annotarium.render_lists`): only the articles the page shows,
+        in order, with ``offset``, how many of the first one's entries earlier pages
+        hold; the number of pages (its pager); and what :meth:`shared` covers (the names
+        in its links). Not the other articles of the list, nor the registries'
+        descriptions, which only the first page shows ('' when unknown)."""
+        if not self.complete or any(s not in self.inputs for s in slugs):
+            return ""
+        return inputs_digest(self.salt, ("list.html", which, number, count, offset,
+                                         self.shared(),
+                                         tuple((s, self.inputs[s]) for s in slugs)))
 
     def listing(self, kind: str) -> dict[str, list[str]]:
         """Entity id -> slugs of the articles that list it at the top of their file."""

@@ -1,7 +1,7 @@
 """Running the render stage's page jobs: in parallel when it pays, skipped when unchanged.
 
 A page job is a function of no arguments that returns a
-:class:`~annotarium.render.Page`. :func:`run_jobs` runs a list of them, in
+:class:`Page`. :func:`run_jobs` runs a list of them, in
 forked worker processes for large sites (see :mod:`annotarium.parallel`);
 :func:`view_digest` is the digest an incremental build compares to decide that
 a page need not be rendered again.
@@ -13,13 +13,25 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotarium.parallel import fork_imap
 
 if TYPE_CHECKING:
-    from annotarium.render import Page
     from annotarium.render_context import PageMeta, Urls
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the site. ``content`` is None when the page is unchanged since the
+    previous build (its ``digest`` matched), so the writer keeps the old file."""
+
+    path: str  # output path relative to the site root, POSIX: "articles/<slug>/index.html"
+    content: bytes | None
+    kind: str  # "article" | "actor" | ... | "list" | "static" | "feed" | "sitemap"
+    digest: str = ""  # what the page was made from; equal digests give equal pages
+
 
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
 

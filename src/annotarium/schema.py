@@ -310,6 +310,12 @@ CONFIG = Record(
         ),
         "language": Field(TEXT, "The archive's language as a BCP 47 tag, e.g. 'en'."),
         "search": Field(BOOL, "Build the full-text search index and page (default: true)."),
+        "page_size": Field(
+            POSITIVE,
+            "How many entries a page of a long list shows (default: 50): quotes on an "
+            "actor's page, articles in the 'In the articles' lists and on the quotes page; "
+            "the rest go on numbered pages.",
+        ),
         "markdown": Field(MAPPING, "How notes written in Markdown are rendered.",
                           item=MARKDOWN_OPTIONS),
     },

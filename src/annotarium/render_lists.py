@@ -1,0 +1,326 @@
+"""Long lists, page by page: an actor's quotes, the articles that refer to an actor, a
+place or a topic, and the quotes page's lists by article and of terms.
+
+A list shows ``page_size`` entries a page (``annotarium.yaml``, 50 by default): quotes
+in an actor's list of quotes, articles in the others. Its first page is its section of
+the owner's page (``actors/<id>/index.html#actor--quotes``); page *n* ≥ 2 is a page of
+its own, ``<owner's folder>/<list>/page/<n>/index.html``:
+
+* ``actors/<id>/quotes/page/<n>/`` and ``actors/<id>/mentions/page/<n>/``;
+* ``places/<id>/mentions/page/<n>/`` and ``topics/<id>/mentions/page/<n>/``;
+* ``quotes/by-article/page/<n>/`` and ``quotes/terms/page/<n>/``.
+
+Each later page is made by a job of its own, and an incremental build skips it unbuilt
+when the articles it shows did not change
+(:meth:`~annotarium.render_inputs.InputDigests.list_page`), so that an edit re-renders
+the pages that show the edited article, not the whole list.
+
+Entries keep the site's order: articles newest first, an article's words in the
+order of its text. The lists of articles are cut between articles, never inside one,
+so that adding or removing a passage in an article that is already listed shifts no
+page; editing a note or a quote's words changes only the pages that show its article.
+Adding an article, or one that newly refers to the thing, shifts the pages after it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotarium.link import Passage, passage
+from annotarium.model import AnchoredArticle, Quote, Span
+from annotarium.render_context import (
+    ArticlePassages,
+    ListPageView,
+    PageLink,
+    PageMeta,
+    Pager,
+    QuoteGroup,
+    QuotesView,
+)
+from annotarium.render_jobs import Page
+
+if TYPE_CHECKING:
+    from annotarium.render import _SiteRenderer
+
+PASSAGES_PER_ARTICLE = 3  # on entity pages, per article; the rest are counted
+QUOTES_INDEX_FULL = 1000  # up to this many quotes, the quotes page lists every one by speaker
+QUOTES_PER_GROUP = 5  # beyond it, each speaker's first quotes, and a link to the rest
+PAGER_AROUND = 2  # page links either side of the current one; then the first and the last
+
+ACTOR_KIND_SINGULAR = {"person": "Person", "organisation": "Organisation",
+                       "government": "Government", "anonymous": "Anonymous source",
+                       "document": "Document"}
+OWNER_FOLDERS = {"actor": "actors", "place": "places", "topic": "topics"}
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """One long list: whose it is and which of its lists."""
+
+    owner: str  # "actor" | "place" | "topic" | "quotes"
+    ident: str  # the actor's, place's or topic's id; "" for the quotes page
+    key: str  # "quotes" | "mentions" | "by-article" | "terms"
+
+    @property
+    def owner_path(self) -> str:
+        if self.owner == "quotes":
+            return "quotes/index.html"
+        return f"{OWNER_FOLDERS[self.owner]}/{self.ident}/index.html"
+
+    @property
+    def fragment(self) -> str:
+        """The id of the list's section on the first page."""
+        if self.owner == "quotes":
+            return self.key
+        return f"{'actor' if self.owner == 'actor' else 'entity'}--{self.key}"
+
+    def path(self, number: int) -> str:
+        """The path of page ``number`` (from 1) of the list."""
+        if number == 1:
+            return self.owner_path
+        folder = self.owner_path[: -len("index.html")]
+        return f"{folder}{self.key}/page/{number}/index.html"
+
+
+def page_count(entries: int, size: int) -> int:
+    """How many pages ``entries`` take (at least one, the owner's page)."""
+    return max(1, -(-entries // size))
+
+
+class Lists:
+    """The long lists of one site: their entries in order, their pages and pagers. One per
+    renderer; what it computes for a list is kept for the list's other pages."""
+
+    def __init__(self, renderer: _SiteRenderer) -> None:
+        self.r = renderer
+        self.size = renderer.config.page_size
+        self._quotes: dict[str, list[Passage]] = {}
+        self._mentions: dict[tuple[str, str], tuple[list[str], dict[str, list[Passage]]]] = {}
+        self._index: tuple[list[tuple[AnchoredArticle, list[Span]]],
+                           list[tuple[AnchoredArticle, list[Span]]]] | None = None
+
+    # --- the entries of each list, in order ---
+
+    def quotes_of(self, actor_id: str) -> list[Passage]:
+        """An actor's quotes in the site's order."""
+        if actor_id not in self._quotes:
+            self._quotes[actor_id] = sorted(self.r.linked.quotes_by_speaker.get(actor_id, ()),
+                                            key=self.r.passage_order)
+        return self._quotes[actor_id]
+
+    def mentions_of(self, kind: str, ident: str) -> tuple[list[str], dict[str, list[Passage]]]:
+        """The slugs of the articles that refer to a thing, in the site's order, and the
+        passages that name it in each (an article may refer to it without naming it: a
+        quote, an event, the list at the top of its file)."""
+        key = (kind, ident)
+        if key not in self._mentions:
+            by_slug: dict[str, list[Passage]] = {}
+            for item in self.r.linked.mentions.get(key, ()):
+                by_slug.setdefault(item.article.slug, []).append(item)
+            slugs = set(by_slug).union(self.r.linked.articles_by_entity.get(key, ()))
+            index = self.r.article_index
+            self._mentions[key] = (sorted((s for s in slugs if s in index), key=index.__getitem__),
+                                   by_slug)
+        return self._mentions[key]
+
+    def quote_articles(self) -> tuple[list[tuple[AnchoredArticle, list[Span]]],
+                                      list[tuple[AnchoredArticle, list[Span]]]]:
+        """The articles with quotes and the articles with terms, in the site's order, each
+        with those spans."""
+        if self._index is None:
+            quoting, terming = [], []
+            for article in self.r.articles:
+                quotes, terms = [], []
+                for span in article.spans:
+                    if isinstance(span.annotation, Quote):
+                        (terms if span.annotation.quote_kind == "term" else quotes).append(span)
+                if quotes:
+                    quoting.append((article, quotes))
+                if terms:
+                    terming.append((article, terms))
+            self._index = (quoting, terming)
+        return self._index
+
+    def entries(self, spec: ListSpec) -> int:
+        """How many entries a list has, without building it (for its number of pages)."""
+        if spec.owner == "quotes":
+            stats = self.r.stats.values()
+            return sum(1 for s in stats if (s.terms if spec.key == "terms" else s.quotes))
+        if spec.key == "quotes":
+            return len(self.r.linked.quotes_by_speaker.get(spec.ident, ()))
+        return len(self.r.linked.articles_by_entity.get((spec.owner, spec.ident), ()))
+
+    def pages(self, spec: ListSpec) -> int:
+        return page_count(self.entries(spec), self.size)
+
+    def chunk(self, items: Sequence, number: int) -> Sequence:
+        return items[(number - 1) * self.size : number * self.size]
+
+    # --- views of one page of a list ---
+
+    def groups(self, kind: str, ident: str, number: int) -> tuple[ArticlePassages, ...]:
+        """Page ``number`` of the articles that refer to a thing, with a few passages each."""
+        slugs, by_slug = self.mentions_of(kind, ident)
+        result = []
+        for slug in self.chunk(slugs, number):
+            items = by_slug.get(slug, [])
+            shown = tuple(self.r.passage_view(p) for p in items[:PASSAGES_PER_ARTICLE])
+            result.append(ArticlePassages(self.r.article_refs[slug], shown,
+                                          max(0, len(items) - PASSAGES_PER_ARTICLE)))
+        return tuple(result)
+
+    def quote_groups(self, key: str, number: int, root: str) -> tuple[QuoteGroup, ...]:
+        """Page ``number`` of the quotes page's list by article (``key`` "by-article") or
+        of terms ("terms")."""
+        quoting, terming = self.quote_articles()
+        result = []
+        for article, spans in self.chunk(terming if key == "terms" else quoting, number):
+            ref = self.r.article_refs[article.slug]
+            views = tuple(self.r.quote_view(passage(article, s), root) for s in spans)
+            anchor = f"{'terms' if key == 'terms' else 'article'}-{article.slug}"
+            result.append(QuoteGroup(ref.title, ref.path, anchor, views, ref.publication or "",
+                                     len(spans)))
+        return tuple(result)
+
+    def pager(self, spec: ListSpec, number: int, label: str) -> Pager | None:
+        """The links between the pages of a list, seen from page ``number``; None when the
+        list fits on one page."""
+        count = self.pages(spec)
+        if count <= 1:
+            return None
+
+        def link(n: int) -> PageLink:
+            return PageLink(n, spec.path(n), spec.fragment if n == 1 else "", n == number)
+
+        shown = sorted({1, count, *range(max(1, number - PAGER_AROUND),
+                                         min(count, number + PAGER_AROUND) + 1)})
+        links: list[PageLink] = []
+        for previous, n in zip([0, *shown], shown, strict=False):
+            if n - previous > 1:
+                links.append(PageLink(0, None))
+            links.append(link(n))
+        return Pager(label, number, count, tuple(links),
+                     link(number - 1) if number > 1 else None,
+                     link(number + 1) if number < count else None)
+
+    # --- the later pages ---
+
+    def specs(self) -> list[ListSpec]:
+        """Every long list of the site, in the order of their owners' pages."""
+        archive = self.r.archive
+        specs = []
+        for actor_id in sorted(archive.actors):
+            specs += [ListSpec("actor", actor_id, "quotes"), ListSpec("actor", actor_id,
+                                                                        "mentions")]
+        specs += [ListSpec("place", i, "mentions") for i in sorted(archive.places)]
+        specs += [ListSpec("topic", i, "mentions") for i in sorted(archive.topics)]
+        return [*specs, ListSpec("quotes", "", "by-article"), ListSpec("quotes", "", "terms")]
+
+    def jobs(self) -> list[Callable[[], Page]]:
+        """One job for each page after the first of every long list."""
+        return [functools.partial(self.later_page, spec, number)
+                for spec in self.specs() for number in range(2, self.pages(spec) + 1)]
+
+    def later_page(self, spec: ListSpec, number: int) -> Page:
+        """Page ``number`` ≥ 2 of a list."""
+        path = spec.path(number)
+        known = self.input_digest(spec, number)
+        if known and self.r.inputs and (kept := self.r.inputs.unchanged(path, known)):
+            return Page(path, None, "list", kept)
+        root = "../" * path.count("/")
+        owner, kicker = self.owner_names(spec)
+        title, label = self.titles(spec, owner)
+        pager = self.pager(spec, number, label)
+        assert pager is not None
+        if spec.owner == "quotes":
+            view = ListPageView(owner, spec.owner_path, kicker, title, "quote-groups", pager,
+                                quote_groups=self.quote_groups(spec.key, number, root),
+                                terms=spec.key == "terms")
+        elif spec.key == "quotes":
+            view = ListPageView(owner, spec.owner_path, kicker, title, "quotes", pager,
+                                quotes=tuple(self.r.quote_view(p, root) for p in
+                                             self.chunk(self.quotes_of(spec.ident), number)))
+        else:
+            view = ListPageView(owner, spec.owner_path, kicker, title, "groups", pager,
+                                groups=self.groups(spec.owner, spec.ident, number))
+        meta = PageMeta("list", path, f"{title}, page {number} of {pager.count}",
+                        f"{title}: page {number} of {pager.count}.")
+        return self.r.render("list.html", meta, known_digest=known, listing=view)
+
+    def owner_names(self, spec: ListSpec) -> tuple[str, str]:
+        """The name of a list's owner, and the kind of page it is ("Person", "Place")."""
+        if spec.owner == "quotes":
+            return "Quotes", "Quotes"
+        if spec.owner == "actor":
+            actor = self.r.archive.actors.get(spec.ident)
+            kind = actor.kind if actor else ""
+            return self.r.actor_ref(spec.ident).name, ACTOR_KIND_SINGULAR.get(kind, kind)
+        return self.r.entity_ref(spec.owner, spec.ident).name, spec.owner.capitalize()
+
+    @staticmethod
+    def titles(spec: ListSpec, owner: str) -> tuple[str, str]:
+        """A list's title, and the name of its pages' navigation."""
+        if spec.owner == "quotes":
+            return (("Terms", "Pages of terms") if spec.key == "terms"
+                    else ("Quotes by article", "Pages of quotes by article"))
+        if spec.key == "quotes":
+            return f"Quotes by {owner}", f"Pages of quotes by {owner}"
+        return f"{owner} in the articles", f"Pages of articles that refer to {owner}"
+
+    def input_digest(self, spec: ListSpec, number: int) -> str:
+        """The input digest of page ``number`` ≥ 2: the articles it shows, and for quotes
+        where the page starts in its first article ('' when unknown)."""
+        inputs = self.r.inputs
+        if inputs is None:
+            return ""
+        offset = 0
+        if spec.owner == "quotes":
+            quoting, terming = self.quote_articles()
+            slugs = [a.slug for a, _ in self.chunk(terming if spec.key == "terms" else quoting,
+                                                   number)]
+        elif spec.key == "quotes":
+            quotes = self.quotes_of(spec.ident)
+            start = (number - 1) * self.size
+            chunk = quotes[start : start + self.size]
+            slugs = list(dict.fromkeys(p.article.slug for p in chunk))
+            while start - offset > 0 and quotes[start - offset - 1].article.slug == slugs[0]:
+                offset += 1
+        else:
+            slugs = list(self.chunk(self.mentions_of(spec.owner, spec.ident)[0], number))
+        return inputs.list_page((spec.owner, spec.ident, spec.key), number, self.pages(spec),
+                                slugs, offset)
+
+    # --- the first page of the quotes page's lists ---
+
+    def quotes_view(self, root: str) -> QuotesView:
+        """The quotes page: every speaker's quotes (the first few of each when the archive
+        has more than :data:`QUOTES_INDEX_FULL`), and the first page of quotes by article
+        and of terms."""
+        r = self.r
+        total = sum(len(v) for v in r.linked.quotes_by_speaker.values())
+        cap = None if total <= QUOTES_INDEX_FULL else QUOTES_PER_GROUP
+        by_speaker = []
+        for speaker in sorted(r.linked.quotes_by_speaker,
+                              key=lambda s: (r.actor_ref(s).name.lower(), s)):
+            said = [p for p in self.quotes_of(speaker)
+                    if getattr(p.span.annotation, "quote_kind", "") != "term"]
+            if said:
+                ref = r.actor_ref(speaker)
+                actor = r.archive.actors.get(speaker)
+                by_speaker.append(QuoteGroup(
+                    ref.name, ref.path, f"speaker-{speaker}",
+                    tuple(r.quote_view(p, root) for p in said[:cap]),
+                    ACTOR_KIND_SINGULAR.get(actor.kind, "") if actor else "", len(said)))
+        quoting, terming = self.quote_articles()
+        by_article = ListSpec("quotes", "", "by-article")
+        terms = ListSpec("quotes", "", "terms")
+        return QuotesView(
+            tuple(by_speaker), self.quote_groups("by-article", 1, root),
+            self.quote_groups("terms", 1, root),
+            sum(len(spans) for _, spans in quoting), sum(len(spans) for _, spans in terming),
+            article_pager=self.pager(by_article, 1, self.titles(by_article, "")[1]),
+            term_pager=self.pager(terms, 1, self.titles(terms, "")[1]),
+            article_total=len(quoting), term_article_total=len(terming))
