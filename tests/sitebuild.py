@@ -1,7 +1,8 @@
 """Shared helpers for the tests that look at the built site (not a test module).
 
 :func:`build_bundled` builds the bundled archive once per test session (later calls
-return the same folder, whatever ``tmp_dir`` they pass), :func:`serve` serves a folder
+return the same folder, whatever ``tmp_dir`` they pass), :func:`build_bundled_paged` a
+copy of it whose long lists take several pages, :func:`serve` serves a folder
 with ``python -m http.server`` on a free local port, and :func:`require` skips a test
 when a tool is missing, or fails it when ``ANNOTARIUM_REQUIRE_BROWSER=1`` (as in CI).
 """
@@ -46,6 +47,37 @@ def build_bundled(tmp_dir: Path) -> Path:
         problems = "\n".join(d.format(REPO) for d in result.check.diagnostics.sorted())
         pytest.fail(f"the bundled archive does not build:\n{problems}", pytrace=False)
     _built["site"] = result.output
+    return result.output
+
+
+PAGED = 1  # the page size of the paged copy: every list of more than one entry is paged
+
+
+def paged_archive(tmp_dir: Path) -> Path:
+    """A copy of the bundled archive with ``page_size: 1`` in ``tmp_dir/archive`` (the
+    bundled archive is small: at the default size none of its lists takes two pages)."""
+    import shutil
+
+    archive = Path(tmp_dir) / "archive"
+    if not archive.exists():
+        for folder in ("content", "seeds"):
+            shutil.copytree(REPO / folder, archive / folder)
+        config = (REPO / "annotarium.yaml").read_text(encoding="utf-8")
+        (archive / "annotarium.yaml").write_text(f"{config.rstrip()}\npage_size: {PAGED}\n",
+                                                 encoding="utf-8")
+    return archive
+
+
+def build_bundled_paged(tmp_dir: Path) -> Path:
+    """Build :func:`paged_archive` into ``tmp_dir/site`` (once per session); return it."""
+    if "paged" in _built:
+        return _built["paged"]
+    from annotarium.pipeline import build_site
+
+    archive = paged_archive(tmp_dir)
+    result = build_site(archive, Path(tmp_dir) / "site")
+    assert result.output is not None, [d.format() for d in result.check.diagnostics.errors]
+    _built["paged"] = result.output
     return result.output
 
 

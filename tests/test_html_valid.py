@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import build_bundled, html_pages, require
+from sitebuild import build_bundled, build_bundled_paged, html_pages, require
 
 JAVA = "/usr/bin/java"
 MAX_SHOWN = 150  # errors printed in full; the summary counts them all
@@ -34,7 +34,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bundled(tmp_path_factory.mktemp("site"))
 
 
-def test_every_page_is_valid_html(site: Path) -> None:
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_bundled_paged(tmp_path_factory.mktemp("paged"))
+
+
+def test_every_page_is_valid_html(site: Path, paged: Path) -> None:
+    """Both the bundled site and its paged copy (pagers and the later pages of lists)."""
     java = JAVA if Path(JAVA).exists() else shutil.which("java")
     require(java is not None, "Java is not installed (/usr/bin/java): cannot run vnu.jar")
     jar = vnu_jar()
@@ -45,7 +51,7 @@ def test_every_page_is_valid_html(site: Path) -> None:
 
     completed = subprocess.run(
         [java, "-Xss8m", "-jar", str(jar), "--format", "json", "--errors-only",
-         "--skip-non-html", "--exit-zero-always", "--stdout", str(site)],
+         "--skip-non-html", "--exit-zero-always", "--stdout", str(site), str(paged)],
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert completed.returncode == 0, f"vnu.jar failed: {completed.stderr[-2000:]}"
@@ -62,6 +68,8 @@ def test_every_page_is_valid_html(site: Path) -> None:
         name = url.removeprefix("file:")
         with contextlib.suppress(ValueError):
             name = Path(name).resolve().relative_to(site.resolve()).as_posix()
+        with contextlib.suppress(ValueError):
+            name = "(paged) " + Path(name).resolve().relative_to(paged.resolve()).as_posix()
         line = message.get("lastLine", message.get("firstLine", "?"))
         extract = " ".join(message.get("extract", "").split())
         lines.append(f"{name}:{line}: {message.get('message', '')}  [{extract}]")

@@ -101,8 +101,9 @@ def edits(root: Path, rng: random.Random) -> list[Callable[[], None]]:
     def remove_template() -> None:
         shutil.rmtree(root / "templates", ignore_errors=True)
 
-    def change_config() -> None:
-        (root / "annotarium.yaml").write_text(f"title: Archive {rng.randint(0, 999)}\n",
+    def change_config() -> None:  # the page size too: lists of one to five pages
+        (root / "annotarium.yaml").write_text(f"title: Archive {rng.randint(0, 999)}\n"
+                                              f"page_size: {rng.choice((1, 2, 50))}\n",
                                               encoding="utf-8")
 
     def change_event() -> None:
@@ -121,7 +122,9 @@ def edits(root: Path, rng: random.Random) -> list[Callable[[], None]]:
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_incremental_equals_clean_after_random_edits(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
-    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    # page_size 1: an actor's quotes and the articles that refer to a thing take a page each
+    root = write_archive(tmp_path / "archive", {**SAMPLE_FILES,
+                                                "annotarium.yaml": "title: Test\npage_size: 1\n"})
     incremental = tmp_path / "incremental"
     assert build_site(root, incremental).output is not None
     steps = edits(root, rng)

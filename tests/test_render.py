@@ -724,8 +724,9 @@ def test_notes_make_runs_that_stop_at_containers():
 
 
 def test_quotes_page_caps_groups_in_a_large_archive(monkeypatch):
-    """Past QUOTES_INDEX_FULL quotes, each group shows its first quotes and links on."""
-    import annotarium.render as render_module
+    """Past QUOTES_INDEX_FULL quotes, each speaker's group shows its first quotes and links
+    on (the lists by article and of terms are paged instead)."""
+    import annotarium.render_lists as render_module
 
     full = render(base_url="")
     monkeypatch.setattr(render_module, "QUOTES_INDEX_FULL", 0)

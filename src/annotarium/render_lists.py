@@ -90,6 +90,21 @@ def page_count(entries: int, size: int) -> int:
     return max(1, -(-entries // size))
 
 
+def pager_numbers(number: int, count: int) -> list[int]:
+    """The pages a pager links to, seen from page ``number`` of ``count``: the first, the
+    last and :data:`PAGER_AROUND` either side of this one, with 0 for a gap of more than
+    one page, so that a pager stays small however long the list: ``pager_numbers(6, 20)``
+    is ``[1, 0, 4, 5, 6, 7, 8, 0, 20]``."""
+    shown = sorted({1, count, *range(max(1, number - PAGER_AROUND),
+                                     min(count, number + PAGER_AROUND) + 1)})
+    numbers: list[int] = []
+    for previous, n in zip([0, *shown], shown, strict=False):
+        if n - previous > 1:
+            numbers.append(previous + 1 if n - previous == 2 else 0)  # no gap for one page
+        numbers.append(n)
+    return numbers
+
+
 class Lists:
     """The long lists of one site: their entries in order, their pages and pagers. One per
     renderer; what it computes for a list is kept for the list's other pages."""
@@ -195,14 +210,8 @@ class Lists:
         def link(n: int) -> PageLink:
             return PageLink(n, spec.path(n), spec.fragment if n == 1 else "", n == number)
 
-        shown = sorted({1, count, *range(max(1, number - PAGER_AROUND),
-                                         min(count, number + PAGER_AROUND) + 1)})
-        links: list[PageLink] = []
-        for previous, n in zip([0, *shown], shown, strict=False):
-            if n - previous > 1:
-                links.append(PageLink(0, None))
-            links.append(link(n))
-        return Pager(label, number, count, tuple(links),
+        links = tuple(link(n) if n else PageLink(0, None) for n in pager_numbers(number, count))
+        return Pager(label, number, count, links,
                      link(number - 1) if number > 1 else None,
                      link(number + 1) if number < count else None)
 
