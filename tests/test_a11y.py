@@ -46,9 +46,9 @@ SERVED = ("404", "search")
 # pages of the bundled archive built with page_size: 1, whose lists take several pages
 PAGED: dict[str, str] = {
     "paged-actor": "actors/donald-trump/index.html",
-    "paged-quotes": "actors/donald-trump/quotes/page/2/index.html",
-    "paged-articles": "places/singapore/mentions/page/2/index.html",
-    "paged-quote-groups": "quotes/by-article/page/2/index.html",
+    "paged-quotes": "actors/donald-trump/quotes-2.html",
+    "paged-articles": "places/singapore/mentions-2.html",
+    "paged-quote-groups": "quotes/by-article-2.html",
     "paged-quotes-index": "quotes/index.html",
 }
 

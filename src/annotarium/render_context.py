@@ -7,7 +7,9 @@ own view: ``article`` (:class:`ArticleView`), ``actor`` (:class:`ActorView`),
 ``actors`` (:class:`ActorsView`), ``quotes`` (:class:`QuotesView`),
 ``timeline`` (:class:`TimelineView`), ``entity`` (:class:`EntityView`, for a
 place or a topic), ``entities`` (:class:`EntitiesView`), ``home``
-(:class:`HomeView`) and ``about`` (:class:`AboutView`).
+(:class:`HomeView`), ``about`` (:class:`AboutView`) and ``listing``
+(:class:`ListPageView`, page 2 and on of a long list). A long list's pages are joined
+by a :class:`Pager`.
 
 Views hold paths from the site root (``actors/kim-jong-un/index.html``);
 templates turn them into links relative to the current page with the ``url``

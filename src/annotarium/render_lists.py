@@ -4,11 +4,15 @@ place or a topic, and the quotes page's lists by article and of terms.
 A list shows ``page_size`` entries a page (``annotarium.yaml``, 50 by default): quotes
 in an actor's list of quotes, articles in the others. Its first page is its section of
 the owner's page (``actors/<id>/index.html#actor--quotes``); page *n* ≥ 2 is a page of
-its own, ``<owner's folder>/<list>/page/<n>/index.html``:
+its own, a file beside it, ``<owner's folder>/<list>-<n>.html``:
 
-* ``actors/<id>/quotes/page/<n>/`` and ``actors/<id>/mentions/page/<n>/``;
-* ``places/<id>/mentions/page/<n>/`` and ``topics/<id>/mentions/page/<n>/``;
-* ``quotes/by-article/page/<n>/`` and ``quotes/terms/page/<n>/``.
+* ``actors/<id>/quotes-<n>.html`` and ``actors/<id>/mentions-<n>.html``;
+* ``places/<id>/mentions-<n>.html`` and ``topics/<id>/mentions-<n>.html``;
+* ``quotes/by-article-<n>.html`` and ``quotes/terms-<n>.html``.
+
+Files rather than folders of their own (``…/quotes/page/2/index.html``): a large archive
+has thousands of these pages, and every folder costs the writer, which swaps in a new
+tree on each build, about as much again as a page.
 
 Each later page is made by a job of its own, and an incremental build skips it unbuilt
 when the articles it shows did not change
@@ -82,7 +86,7 @@ class ListSpec:
         if number == 1:
             return self.owner_path
         folder = self.owner_path[: -len("index.html")]
-        return f"{folder}{self.key}/page/{number}/index.html"
+        return f"{folder}{self.key}-{number}.html"
 
 
 def page_count(entries: int, size: int) -> int:
@@ -114,6 +118,7 @@ class Lists:
         self.size = renderer.config.page_size
         self._quotes: dict[str, list[Passage]] = {}
         self._mentions: dict[tuple[str, str], tuple[list[str], dict[str, list[Passage]]]] = {}
+        self._counts: dict[ListSpec, int] = {}
         self._index: tuple[list[tuple[AnchoredArticle, list[Span]]],
                            list[tuple[AnchoredArticle, list[Span]]]] | None = None
 
@@ -162,8 +167,11 @@ class Lists:
     def entries(self, spec: ListSpec) -> int:
         """How many entries a list has, without building it (for its number of pages)."""
         if spec.owner == "quotes":
-            stats = self.r.stats.values()
-            return sum(1 for s in stats if (s.terms if spec.key == "terms" else s.quotes))
+            if spec not in self._counts:
+                stats = self.r.stats.values()
+                self._counts[spec] = sum(1 for s in stats
+                                         if (s.terms if spec.key == "terms" else s.quotes))
+            return self._counts[spec]
         if spec.key == "quotes":
             return len(self.r.linked.quotes_by_speaker.get(spec.ident, ()))
         return len(self.r.linked.articles_by_entity.get((spec.owner, spec.ident), ()))
