@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from annotarium.diagnostics import Diagnostic, Diagnostics
     from annotarium.link import LinkedArchive, LinkMemo
     from annotarium.load import Foundation
+    from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
 
@@ -55,6 +56,7 @@ class BuildState:
 
     memo: ArticleMemo | None = None
     links: LinkMemo | None = None  # each article's passages, for the link stage
+    references: ReferenceMemo | None = None  # each article's checks across files
     # the last build's cache as written, and the (inode, size, mtime) of its file then:
     # while the file is that one, it need not be read back and checked again
     cache: tuple[BuildCache, tuple[int, int, int]] | None = None
@@ -90,7 +92,7 @@ PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it sa
 
 def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo | None = None,
                   file_sha: Callable[[Path], str | None] | None = None,
-                  links: LinkMemo | None = None) -> CheckResult:
+                  state: BuildState | None = None) -> CheckResult:
     """Load, anchor and link the archive at ``source``; write nothing.
 
     ``progress`` is told the name of each stage as it starts (for long builds).
@@ -99,13 +101,16 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     (see :mod:`annotarium.memo`), an article whose inputs are those it was
     memoised with is taken from it instead; ``file_sha`` gives a file's SHA-256
     (None if unreadable) when the caller already knows it. The result's ``memo``
-    holds the current articles' results either way. ``links`` is the link stage's memo
-    (see :class:`~annotarium.link.LinkMemo`), for a caller that keeps one."""
+    holds the current articles' results either way. With a ``state`` (``serve``'s), the
+    checks across files and the link stage reuse what they found for unchanged articles
+    (see :class:`~annotarium.load_references.ReferenceMemo` and
+    :class:`~annotarium.link.LinkMemo`)."""
     from annotarium.anchor import warn_unused_names
     from annotarium.diagnostics import Diagnostics
-    from annotarium.link import link
+    from annotarium.link import LinkMemo, link
     from annotarium.load import finish, load_foundation
     from annotarium.load_articles import article_files
+    from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry, MemoKey, key_for, registry_fingerprint
     from annotarium.model import AnchoredArchive, AnchoredArticle
     from annotarium.parallel import fork_map
@@ -152,10 +157,13 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
             articles.append(article)
             anchored.append(AnchoredArticle(article, spans))
             used_names |= found
-    archive = finish(foundation, articles, diags)
+    if state is not None:
+        state.references = state.references or ReferenceMemo()
+        state.links = state.links or LinkMemo()
+    archive = finish(foundation, articles, diags, state.references if state else None)
     warn_unused_names(archive, used_names, diags)
     progress("linking")
-    linked = link(AnchoredArchive(archive, tuple(anchored)), links)
+    linked = link(AnchoredArchive(archive, tuple(anchored)), state.links if state else None)
     return CheckResult(diags, linked, time.perf_counter() - started, current)
 
 
@@ -233,15 +241,11 @@ def build_site(
             from annotarium.memo import read_memo
 
             memo = read_memo(output, __version__)
-    links = None
-    if state is not None:
-        from annotarium.link import LinkMemo
-
-        links = state.links = state.links if state.links is not None and not clean \
-            else LinkMemo()
+    if state is not None and clean:
+        state.links = state.references = None
     result = _build(source, output, base_url, live_reload_script, settings, inputs,
                     previous.pages if previous else {}, started, progress, search, memo,
-                    keep_spare=state is not None, links=links)
+                    state=state)
     if state is not None and result.check is not None:
         state.memo = result.check.memo
     if state is not None and result.cache is not None:
@@ -272,8 +276,7 @@ def _file_identity(path: Path) -> tuple[int, int, int]:
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress, search: bool | None = None,
-           memo: ArticleMemo | None = None, keep_spare: bool = False,
-           links: LinkMemo | None = None) -> BuildResult:
+           memo: ArticleMemo | None = None, state: BuildState | None = None) -> BuildResult:
     def file_sha(path: Path) -> str | None:
         known = inputs.get(str(path))
         return known.sha256 if known is not None else _file_sha(path)
@@ -286,7 +289,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        checked = check_archive(source, progress, memo, file_sha, links)
+        checked = check_archive(source, progress, memo, file_sha, state)
     finally:
         gc.freeze()
         if collecting:
@@ -294,7 +297,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
                                  previous_pages, started, progress, checked, file_sha, search,
-                                 keep_spare)
+                                 state is not None)
     finally:
         gc.unfreeze()
 
