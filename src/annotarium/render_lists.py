@@ -117,7 +117,8 @@ class Lists:
         self.r = renderer
         self.size = renderer.config.page_size
         self._quotes: dict[str, list[Passage]] = {}
-        self._mentions: dict[tuple[str, str], tuple[list[str], dict[str, list[Passage]]]] = {}
+        self._articles: dict[tuple[str, str], list[str]] = {}
+        self._passages: dict[tuple[str, str], dict[str, list[Passage]]] = {}
         self._counts: dict[ListSpec, int] = {}
         self._index: tuple[list[tuple[AnchoredArticle, list[Span]]],
                            list[tuple[AnchoredArticle, list[Span]]]] | None = None
@@ -131,20 +132,28 @@ class Lists:
                                             key=self.r.passage_order)
         return self._quotes[actor_id]
 
-    def mentions_of(self, kind: str, ident: str) -> tuple[list[str], dict[str, list[Passage]]]:
-        """The slugs of the articles that refer to a thing, in the site's order, and the
-        passages that name it in each (an article may refer to it without naming it: a
-        quote, an event, the list at the top of its file)."""
+    def articles_of(self, kind: str, ident: str) -> list[str]:
+        """The slugs of the articles that refer to a thing, in the site's order: those that
+        name it, and those that refer to it otherwise (a quote, an event, the list at the
+        top of the file), which the link stage's ``articles_by_entity`` holds too."""
         key = (kind, ident)
-        if key not in self._mentions:
+        if key not in self._articles:
+            index = self.r.article_index
+            self._articles[key] = sorted(
+                (s for s in self.r.linked.articles_by_entity.get(key, ()) if s in index),
+                key=index.__getitem__)
+        return self._articles[key]
+
+    def passages_in(self, kind: str, ident: str) -> dict[str, list[Passage]]:
+        """The passages that name a thing, by article (only for the pages that show them:
+        which articles a page holds is known without them)."""
+        key = (kind, ident)
+        if key not in self._passages:
             by_slug: dict[str, list[Passage]] = {}
             for item in self.r.linked.mentions.get(key, ()):
                 by_slug.setdefault(item.article.slug, []).append(item)
-            slugs = set(by_slug).union(self.r.linked.articles_by_entity.get(key, ()))
-            index = self.r.article_index
-            self._mentions[key] = (sorted((s for s in slugs if s in index), key=index.__getitem__),
-                                   by_slug)
-        return self._mentions[key]
+            self._passages[key] = by_slug
+        return self._passages[key]
 
     def quote_articles(self) -> tuple[list[tuple[AnchoredArticle, list[Span]]],
                                       list[tuple[AnchoredArticle, list[Span]]]]:
@@ -174,7 +183,7 @@ class Lists:
             return self._counts[spec]
         if spec.key == "quotes":
             return len(self.r.linked.quotes_by_speaker.get(spec.ident, ()))
-        return len(self.r.linked.articles_by_entity.get((spec.owner, spec.ident), ()))
+        return len(self.articles_of(spec.owner, spec.ident))
 
     def pages(self, spec: ListSpec) -> int:
         return page_count(self.entries(spec), self.size)
@@ -186,9 +195,9 @@ class Lists:
 
     def groups(self, kind: str, ident: str, number: int) -> tuple[ArticlePassages, ...]:
         """Page ``number`` of the articles that refer to a thing, with a few passages each."""
-        slugs, by_slug = self.mentions_of(kind, ident)
+        by_slug = self.passages_in(kind, ident)
         result = []
-        for slug in self.chunk(slugs, number):
+        for slug in self.chunk(self.articles_of(kind, ident), number):
             items = by_slug.get(slug, [])
             shown = tuple(self.r.passage_view(p) for p in items[:PASSAGES_PER_ARTICLE])
             result.append(ArticlePassages(self.r.article_refs[slug], shown,
@@ -306,7 +315,7 @@ class Lists:
             while start - offset > 0 and quotes[start - offset - 1].article.slug == slugs[0]:
                 offset += 1
         else:
-            slugs = list(self.chunk(self.mentions_of(spec.owner, spec.ident)[0], number))
+            slugs = list(self.chunk(self.articles_of(spec.owner, spec.ident), number))
         return inputs.list_page((spec.owner, spec.ident, spec.key), number, self.pages(spec),
                                 slugs, offset)
 
