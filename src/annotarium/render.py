@@ -201,7 +201,9 @@ class _SiteRenderer:
         self.articles = sorted(linked.anchored.articles, key=_article_order)
         self.article_index = {a.slug: i for i, a in enumerate(self.articles)}
         self.article_refs = {a.slug: self._article_ref(a) for a in self.articles}
-        self.stats = {a.slug: _stats(a) for a in self.articles}
+        memo = options.page_memo
+        self.stats = {a.slug: memo.article_value("stats", a, _stats) if memo else _stats(a)
+                      for a in self.articles}
         self.cited_by: dict[str, list[Passage]] = {}
         for (slug, _), passages in linked.cited_by.items():
             self.cited_by.setdefault(slug, []).extend(passages)

@@ -17,13 +17,15 @@ be made (no memo) simply means the page is built and digested as usual.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from annotarium.link import LinkedArchive
     from annotarium.model import AnchoredArticle
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,6 +34,20 @@ class PageMemo:
 
     pages: dict[str, tuple[object, str]] = field(default_factory=dict)  # path -> (key, digest)
     hits: int = 0
+    # (what, slug) -> (the article's meta and spans objects, the value made from them)
+    values: dict[tuple[str, str], tuple[object, object, Any]] = field(default_factory=dict)
+
+    def article_value(self, what: str, article: AnchoredArticle,
+                      make: Callable[[AnchoredArticle], T]) -> T:
+        """``make(article)``, kept while the article's meta and spans are the same objects
+        (``make`` must read nothing else)."""
+        known = self.values.get((what, article.slug))
+        if known is not None and known[0] is article.article.meta and \
+                known[1] is article.spans:
+            return known[2]
+        value = make(article)
+        self.values[(what, article.slug)] = (article.article.meta, article.spans, value)
+        return value
 
     def kept(self, path: str, key: object, previous: Mapping[str, str] | None) -> str:
         """The digest of ``path`` if the last build made it from an equal key and wrote
