@@ -128,8 +128,8 @@ def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # one build: no stat of a template's file each time it is used
     )
     env.filters["url"] = _url_filter
     env.filters["plural"] = _plural
