@@ -78,15 +78,15 @@ def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[s
         return _index_all(binary, shards, language)
     except SearchIndexError:
         raise
+    except TimeoutError as exc:  # an OSError too: first
+        raise SearchIndexError(
+            f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
+        ) from exc
     except OSError as exc:  # the binary is missing or cannot run
         raise SearchIndexError(
             f"Pagefind's program could not be run ({exc}); install it with "
             f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
             "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
-        ) from exc
-    except TimeoutError as exc:
-        raise SearchIndexError(
-            f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
         ) from exc
     except Exception as exc:  # Pagefind reports its failures as messages
         raise SearchIndexError(f"Pagefind failed to index the archive: {exc}") from exc
