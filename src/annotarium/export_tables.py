@@ -318,6 +318,8 @@ def ics_escape(text: str) -> str:
 def fold(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets (RFC 5545 3.1), never inside a
     UTF-8 character; continuation lines start with one space."""
+    if len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
+        return line
     pieces: list[str] = []
     current, size = "", 0
     limit = 75
