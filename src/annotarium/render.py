@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from annotarium import __version__
@@ -85,6 +84,7 @@ from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
 from annotarium.render_pictures import Pictures
 from annotarium.render_search import search_page
+from annotarium.render_templates import site_environment
 
 
 @dataclass(frozen=True)
@@ -111,41 +111,6 @@ class RenderOptions:
     article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
     registry_files: str = ""  # a digest of the registry files, for the same
     search: bool = False  # the search page, and a search box on every page
-
-
-def builtin_template_dir() -> Path:
-    """The built-in templates: bundled in a wheel, or the repository's ``templates/``."""
-    bundled = Path(__file__).parent / "_bundled" / "templates"
-    if bundled.is_dir():
-        return bundled
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped, strict, with the ``url`` filter."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True,
-        auto_reload=False,  # one build: no stat of a template's file each time it is used
-    )
-    env.filters["url"] = _url_filter
-    env.filters["plural"] = _plural
-    return env
-
-
-@jinja2.pass_context
-def _url_filter(context: jinja2.runtime.Context, path: str, fragment: str = "") -> str:
-    """``{{ ref.path | url }}``: the link from the page being rendered to ``path``."""
-    site: SiteContext = context["site"]
-    return site.url(path, fragment)
-
-
-def _plural(number: int, singular: str, plural: str | None = None) -> str:
-    """``{{ n | plural("quote") }}`` → "1 quote", "3 quotes"."""
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def render_site(linked: LinkedArchive, options: RenderOptions) -> list[Page]:
@@ -224,7 +189,7 @@ class _SiteRenderer:
         self.options = options
         base = options.base_url.strip()
         self.base_url = base if not base or base.endswith("/") else base + "/"
-        self.env = make_environment(options.template_dirs)
+        self.env = site_environment(options.template_dirs, options.salt)
         self.ld = JsonLd(archive, self.base_url)
         self.targets = LinkTargets(
             actors=frozenset(archive.actors), places=frozenset(archive.places),
