@@ -13,13 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Runs the CLI in-process, then writes the names of the modules loaded to argv[1].
+# Runs the CLI in-process, then writes to argv[1] the names of the modules it loaded (not
+# those the interpreter's start-up loaded: a site hook of the machine is not Annotarium's).
 SCRIPT = """
-import json, sys
+import sys
+started = set(sys.modules)
+import json
 from annotarium.cli import main
 code = main(sys.argv[2:])
 with open(sys.argv[1], "w", encoding="utf-8") as out:
-    json.dump(sorted(sys.modules), out)
+    json.dump(sorted(set(sys.modules) - started), out)
 sys.exit(code)
 """
 
