@@ -176,10 +176,11 @@ class _Service:
             with contextlib.suppress(ValueError, AttributeError):
                 message_id = json.loads(original).get("message_id")
         on_answer = self.waiting.pop(message_id, None)
+        if on_answer is None:  # no request of ours waits for it (as Pagefind's API ignores it)
+            return
         if payload["type"] == "Error":
             raise RuntimeError(payload["message"])
-        if on_answer is not None:
-            on_answer(payload)
+        on_answer(payload)
 
     def close(self) -> None:
         for pipe in (self.process.stdin, self.process.stdout):
