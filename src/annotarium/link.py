@@ -115,6 +115,15 @@ class ArticleLinks:
     entities: dict[tuple[str, str], None] = field(default_factory=dict)  # in order of finding
     events: dict[str, list[Passage]] = field(default_factory=dict)  # event id -> dates
     actors: frozenset[str] = frozenset()  # listed, quoted or mentioned here
+    # the pairs of those actors that are in the registry, for the co-mention counts
+    pairs: tuple[tuple[str, ...], list[tuple[str, str]]] = ((), [])
+
+    def actor_pairs(self, present: tuple[str, ...]) -> list[tuple[str, str]]:
+        """Every pair of ``present`` (sorted ids), computed once per set of actors."""
+        if self.pairs[0] != present:
+            self.pairs = (present, [(first, second) for i, first in enumerate(present)
+                                    for second in present[i + 1 :]])
+        return self.pairs[1]
 
 
 @dataclass
@@ -195,10 +204,8 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
             if event:
                 for actor in event.actors:
                     entity_articles[("actor", actor)][article.slug] = None
-        present = sorted(a for a in links.actors if a in archive.actors)
-        for i, first in enumerate(present):
-            for second in present[i + 1 :]:
-                pair_counts[(first, second)] += 1
+        pair_counts.update(links.actor_pairs(
+            tuple(sorted(a for a in links.actors if a in archive.actors))))
     if memo is not None:
         memo.articles = current
 

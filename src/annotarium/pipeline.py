@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
+    from annotarium.render_memo import PageMemo
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class BuildState:
     memo: ArticleMemo | None = None
     links: LinkMemo | None = None  # each article's passages, for the link stage
     references: ReferenceMemo | None = None  # each article's checks across files
+    pages: PageMemo | None = None  # whole-archive pages by their inputs (render_memo.py)
     # the last build's cache as written, and the (inode, size, mtime) of its file then:
     # while the file is that one, it need not be read back and checked again
     cache: tuple[BuildCache, tuple[int, int, int]] | None = None
@@ -242,8 +244,13 @@ def build_site(
             from annotarium.memo import read_memo
 
             memo = read_memo(output, __version__)
-    if state is not None and clean:
-        state.links = state.references = None
+    if state is not None:
+        if clean:
+            state.links = state.references = state.pages = None
+        if state.pages is None:
+            from annotarium.render_memo import PageMemo
+
+            state.pages = PageMemo()
     result = _build(source, output, base_url, live_reload_script, settings, inputs,
                     previous.pages if previous else {}, started, progress, search, memo,
                     state=state)
@@ -298,7 +305,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
                                  previous_pages, started, progress, checked, file_sha, search,
-                                 state is not None)
+                                 state)
     finally:
         gc.unfreeze()
 
@@ -307,7 +314,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                       live_reload_script: str | None, settings: str, inputs: dict,
                       previous_pages: dict[str, str], started: float, progress: Progress,
                       checked: CheckResult, file_sha: Callable[[Path], str | None],
-                      search: bool | None = None, keep_spare: bool = False) -> BuildResult:
+                      search: bool | None = None, state: BuildState | None = None
+                      ) -> BuildResult:
     from annotarium import cache
     from annotarium.export import iter_exports
     from annotarium.memo import memo_path
@@ -344,6 +352,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             file_sha(source / "content" / f"{name}.yaml")
             for name in ("actors", "places", "topics", "events"))),
         search=config.search if search is None else search,
+        page_memo=state.pages if state is not None else None,
     )
     rendering = time.perf_counter()
     progress("rendering and writing")
@@ -401,7 +410,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, keep_spare)
+    written = write_site(files(), output, keep_spare=state is not None)
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()

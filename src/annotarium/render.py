@@ -82,6 +82,7 @@ from annotarium.render_context import (
 )
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
+from annotarium.render_memo import PageMemo, articles_key, registries_key
 from annotarium.render_pictures import Pictures
 from annotarium.render_search import search_page
 from annotarium.render_templates import site_environment
@@ -111,6 +112,7 @@ class RenderOptions:
     article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
     registry_files: str = ""  # a digest of the registry files, for the same
     search: bool = False  # the search page, and a search box on every page
+    page_memo: PageMemo | None = None  # serve's memory of whole-archive pages: render_memo.py
 
 
 def render_site(linked: LinkedArchive, options: RenderOptions) -> list[Page]:
@@ -199,7 +201,9 @@ class _SiteRenderer:
         self.articles = sorted(linked.anchored.articles, key=_article_order)
         self.article_index = {a.slug: i for i, a in enumerate(self.articles)}
         self.article_refs = {a.slug: self._article_ref(a) for a in self.articles}
-        self.stats = {a.slug: _stats(a) for a in self.articles}
+        memo = options.page_memo
+        self.stats = {a.slug: memo.article_value("stats", a, _stats) if memo else _stats(a)
+                      for a in self.articles}
         self.cited_by: dict[str, list[Passage]] = {}
         for (slug, _), passages in linked.cited_by.items():
             self.cited_by.setdefault(slug, []).extend(passages)
@@ -562,7 +566,25 @@ class _SiteRenderer:
 
     # timeline and quotes
 
+    def remembered(self, path: str, kind: str, key: Callable[[], object],
+                   make: Callable[[], Page]) -> Page:
+        """``make()``, unless serve's page memo has ``path`` made from an equal ``key()``."""
+        memo, previous = self.options.page_memo, self.options.previous_digests
+        if memo is None or previous is None:
+            return make()
+        inputs = (self.options.salt, key())
+        if kept := memo.kept(path, inputs, previous):
+            return Page(path, None, kind, kept)
+        page = make()
+        memo.remember(path, inputs, page.digest)
+        return page
+
     def timeline_page(self) -> Page:
+        return self.remembered("timeline/index.html", "timeline", lambda: (
+            registries_key(self.linked), articles_key(self.articles, (DateRef,))),
+            self._timeline_page)
+
+    def _timeline_page(self) -> Page:
         years: dict[str, list[EventView]] = {}
         for entry in self.linked.timeline:
             event = entry.event
