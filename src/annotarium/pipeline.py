@@ -25,6 +25,7 @@ from annotarium.resources import builtin_templates
 # is answered from the cache before any of them (or Jinja, or markdown-it) is loaded.
 if TYPE_CHECKING:
     from annotarium.diagnostics import Diagnostic, Diagnostics
+    from annotarium.export_cache import ExportIndex
     from annotarium.link import LinkedArchive
     from annotarium.load import Foundation
     from annotarium.memo import ArticleMemo, MemoEntry
@@ -53,6 +54,8 @@ class BuildState:
     """What ``annotarium serve`` keeps in memory between builds into one output folder."""
 
     memo: ArticleMemo | None = None
+    exports: ExportIndex | None = None  # where each article's share lies in the data exports
+    pictures: dict[str, str] | None = None  # the whole-archive pictures, by their data
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class BuildResult:
     written: int = 0  # files written anew; the rest were carried over from the last build
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    exports: ExportIndex | None = None  # the index of the data exports written
+    pictures: dict[str, str] | None = None  # the whole-archive pictures drawn or kept
 
     @property
     def unchanged(self) -> bool:
@@ -227,16 +232,18 @@ def build_site(
             memo = read_memo(output, __version__)
     result = _build(source, output, base_url, live_reload_script, settings, inputs,
                     previous.pages if previous else {}, started, progress, search, memo,
-                    keep_spare=state is not None)
+                    keep_spare=state is not None, kept=state if previous else None)
     if state is not None and result.check is not None:
         state.memo = result.check.memo
+        state.exports, state.pictures = result.exports, result.pictures
     return result
 
 
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress, search: bool | None = None,
-           memo: ArticleMemo | None = None, keep_spare: bool = False) -> BuildResult:
+           memo: ArticleMemo | None = None, keep_spare: bool = False,
+           kept: BuildState | None = None) -> BuildResult:
     def file_sha(path: Path) -> str | None:
         known = inputs.get(str(path))
         return known.sha256 if known is not None else _file_sha(path)
@@ -257,7 +264,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
                                  previous_pages, started, progress, checked, file_sha, search,
-                                 keep_spare)
+                                 keep_spare, kept)
     finally:
         gc.unfreeze()
 
@@ -266,12 +273,17 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                       live_reload_script: str | None, settings: str, inputs: dict,
                       previous_pages: dict[str, str], started: float, progress: Progress,
                       checked: CheckResult, file_sha: Callable[[Path], str | None],
-                      search: bool | None = None, keep_spare: bool = False) -> BuildResult:
+                      search: bool | None = None, keep_spare: bool = False,
+                      kept: BuildState | None = None) -> BuildResult:
+    """Render, export and write; ``kept`` is what a long-running caller kept in memory of
+    the previous build (the export index and the pictures), else they are read from
+    ``output`` when the previous build's cache was valid."""
     from annotarium import cache
-    from annotarium.export import iter_exports
+    from annotarium.export_cache import INDEX_FILE, ExportRun, file_reader, read_index
     from annotarium.memo import memo_path
     from annotarium.parallel import fork_imap
     from annotarium.render import RenderOptions, iter_pages
+    from annotarium.render_picture_cache import PICTURES_FILE, PictureCache, read_pictures
     from annotarium.write import write_site
 
     if not checked.ok or checked.linked is None:
@@ -303,6 +315,9 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             file_sha(source / "content" / f"{name}.yaml")
             for name in ("actors", "places", "topics", "events"))),
         search=config.search if search is None else search,
+        pictures=PictureCache(kept.pictures if kept is not None and kept.pictures is not None
+                              else read_pictures(output, __version__) if previous_pages
+                              else None),
     )
     rendering = time.perf_counter()
     progress("rendering and writing")
@@ -310,6 +325,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     digests: dict[str, str] = {}
     exporting = [0.0]
     searching = [0.0]
+    export_index: list[ExportIndex | None] = [None]
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
@@ -321,20 +337,29 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                 digests[page.path] = page.digest
             yield page.path, page.content
         progress("exporting data")
-        exports = iter_exports(linked, options.base_url)
+        # each export is carried over when its inputs are those of the last build, else
+        # assembled from each article's share, copied from the last build's file where
+        # the article did not change (see export_cache.py)
+        making = time.perf_counter()
+        index = kept.exports if kept is not None and kept.exports is not None \
+            else read_index(output) if previous_pages else None
+        run = ExportRun(linked, options.base_url, options.article_inputs, index,
+                        file_reader(output), previous_pages)
+        exporting[0] += time.perf_counter() - making
+        made = run.files()
         while True:
             making = time.perf_counter()
-            export = next(exports, None)
+            export = next(made, None)
             exporting[0] += time.perf_counter() - making
             if export is None:
                 break
-            # an export depends on the whole archive: it is made every time, and kept
-            # (not written again) when its bytes are those of the last build
             kinds["data"] += 1
-            digest = cache.content_digest(export.content)
-            digests[export.path] = digest
-            yield export.path, None if previous_pages.get(export.path) == digest \
-                else export.content
+            if export.digest:
+                digests[export.path] = export.digest
+            yield export.path, export.content
+        export_index[0] = run.index
+        yield INDEX_FILE, run.index.to_json()
+        yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
         if options.search:
             progress("indexing for search")
             began = time.perf_counter()
@@ -378,6 +403,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             "export": exporting[0],  # making the data/ files
             "search index": searching[0],
         },
+        exports=export_index[0],
+        pictures=options.pictures.current if options.pictures is not None else None,
     )
 
 

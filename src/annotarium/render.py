@@ -83,7 +83,7 @@ from annotarium.render_context import (
 )
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
-from annotarium.render_pictures import Pictures
+from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
 
 
@@ -111,6 +111,7 @@ class RenderOptions:
     article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
     registry_files: str = ""  # a digest of the registry files, for the same
     search: bool = False  # the search page, and a search box on every page
+    pictures: PictureCache | None = None  # the whole-archive pictures, by their data
 
 
 def builtin_template_dir() -> Path:
@@ -216,7 +217,6 @@ class _ArticleStats:
 
 class _SiteRenderer:
     """Builds the views and renders the templates of one site; used once."""
-
     def __init__(self, linked: LinkedArchive, options: RenderOptions) -> None:
         self.linked = linked
         self.archive = archive = linked.anchored.archive
@@ -241,7 +241,7 @@ class _SiteRenderer:
         self.event_refs = {e.id: EventRef(e.id, e.title, DateView.of(e.date) if e.date else None)
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
-        self.pictures = Pictures(linked)
+        self.pictures = Pictures(linked, options.pictures)
 
     # --- references ---
 
