@@ -25,8 +25,9 @@ So after a one-note edit one article's pieces are made and the rest is copied.
 
 The index (``.annotarium-exports.json`` inside the output, swapped in with the files
 it describes; ``annotarium serve`` also keeps it in memory) records each file's key,
-size, CRC-32 and the offset and length of every piece. An index that does not parse
-or is from another version is ignored, and so is a previous file whose size or
+size, CRC-32 and the offset and length of every piece, under a BLAKE2 digest of the
+whole. An index that does not parse, is from another version or does not match its
+digest is ignored, and so is a previous file whose size or
 CRC-32 is not the recorded one: its pieces are then made again. The result is
 byte-identical to a clean build either way.
 """
@@ -38,7 +39,7 @@ import json
 import stat
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +76,21 @@ class FileIndex:
 class ExportIndex:
     version: str
     files: dict[str, FileIndex]
+    shapes: dict[str, str] = field(default_factory=dict)  # article key -> link shape digest
 
     def to_json(self) -> bytes:
-        data = {
-            "format": FORMAT,
-            "version": self.version,
+        """A JSON header line (format, version, a BLAKE2 digest of the rest), then the
+        files and shapes as JSON: the digest tells a damaged or edited index."""
+        body = json.dumps({
             "files": {path: {"key": entry.key, "size": entry.size, "crc": entry.crc,
                              "pieces": [[key, offset, length] for key, (offset, length)
                                         in entry.pieces.items()]}
                       for path, entry in sorted(self.files.items())},
-        }
-        return json.dumps(data, separators=(",", ":")).encode("utf-8")
+            "shapes": dict(sorted(self.shapes.items())),
+        }, separators=(",", ":")).encode("utf-8")
+        head = {"format": FORMAT, "version": self.version,
+                "digest": hashlib.blake2b(body, digest_size=32).hexdigest()}
+        return json.dumps(head, separators=(",", ":")).encode("utf-8") + b"\n" + body
 
 
 def read_index(output: Path, version: str = __version__) -> ExportIndex | None:
@@ -95,9 +100,12 @@ def read_index(output: Path, version: str = __version__) -> ExportIndex | None:
         info = path.stat(follow_symlinks=False)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INDEX_BYTES:
             return None
-        data = json.loads(path.read_bytes())
-        if data["format"] != FORMAT or data["version"] != version:
+        head, _, body = path.read_bytes().partition(b"\n")
+        header = json.loads(head)
+        if header["format"] != FORMAT or header["version"] != version or \
+                header["digest"] != hashlib.blake2b(body, digest_size=32).hexdigest():
             return None
+        data = json.loads(body)
         files = {}
         for name, entry in data["files"].items():
             size = entry["size"]
@@ -112,9 +120,12 @@ def read_index(output: Path, version: str = __version__) -> ExportIndex | None:
                     and isinstance(size, int) and isinstance(entry["crc"], int)):
                 return None
             files[name] = FileIndex(entry["key"], size, entry["crc"], pieces)
+        shapes = data["shapes"]
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in shapes.items()):
+            return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
-    return ExportIndex(version, files)
+    return ExportIndex(version, files, shapes)
 
 
 def _digest(*parts: object) -> str:
@@ -230,7 +241,8 @@ class ExportRun:
                  article_inputs: Mapping[str, str] | None = None,
                  previous: ExportIndex | None = None,
                  previous_file: Callable[[str], bytes | None] | None = None,
-                 previous_digests: Mapping[str, str] | None = None) -> None:
+                 previous_digests: Mapping[str, str] | None = None,
+                 registry_files: str = "") -> None:
         self.linked = linked
         self.base = site_base(base_url)
         archive = linked.archive
@@ -239,6 +251,7 @@ class ExportRun:
             else None
         self.previous_file = previous_file
         self.previous_digests = previous_digests or {}
+        self.registry_files = registry_files
         self.articles: list[AnchoredArticle] = sorted(linked.anchored.articles,
                                                       key=lambda a: a.slug)
         self.names = {ident: actor.name for ident, actor in archive.actors.items()}
@@ -261,6 +274,7 @@ class ExportRun:
         self._registry_key: str | None = None
         self._records: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         self._registry: dict[str, Any] | None = None
+        self.shapes: dict[str, str] = {}
         self.index = ExportIndex(__version__, {})
         self.made: dict[str, int] = {}  # path -> pieces made (not copied), for tests
 
@@ -281,12 +295,20 @@ class ExportRun:
         """What the archive-wide part is made from (see the module's description)."""
         if self._registry_key is None:
             archive = self.linked.archive
-            digest = hashlib.blake2b(repr((
-                __version__, self.head, sorted(archive.actors.items()),
-                sorted(archive.places.items()), sorted(archive.topics.items()),
-                sorted(archive.events.items()))).encode(), digest_size=16)
+            registries = self.registry_files or (
+                sorted(archive.actors.items()), sorted(archive.places.items()),
+                sorted(archive.topics.items()), sorted(archive.events.items()))
+            digest = hashlib.blake2b(repr((__version__, self.head, registries)).encode(),
+                                     digest_size=16)
+            known = self.previous.shapes if self.previous is not None else {}
             for article in self.articles:
-                digest.update(repr(link_shape(article)).encode())
+                key = self.share_keys[article.slug]
+                shape = known.get(key) if key else None
+                if shape is None:
+                    shape = _digest(link_shape(article))
+                if key:
+                    self.shapes[key] = shape
+                digest.update(shape.encode())
             self._registry_key = digest.hexdigest()
         return self._registry_key
 
@@ -395,16 +417,21 @@ class ExportRun:
                         else:
                             assembly.piece(part)
                     content = assembly.result()
-                    del old, assembly.old, assembly.chunks
+                    assembly.old = None
                     self.made[path] = assembly.made
                     if key:
                         files[path] = FileIndex(key, len(content), zlib.crc32(content),
                                                 assembly.pieces)
-                    exported = ExportFile(path, content, digest)
+                    # new inputs may give the same bytes (a note is not in quotes.csv):
+                    # then the file is carried over rather than written again
+                    same = old is not None and content == old
+                    exported = ExportFile(path, None if same else content, digest)
+                    del old, assembly, content
             yield exported
             del exported
         self._records.clear()
-        self.index = ExportIndex(__version__, files)
+        self.registry_key()
+        self.index = ExportIndex(__version__, files, self.shapes)
 
     def _old_file(self, path: str, known: FileIndex | None) -> bytes | None:
         """The previous build's file, if it is the one the index describes."""

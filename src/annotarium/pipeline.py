@@ -344,7 +344,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         index = kept.exports if kept is not None and kept.exports is not None \
             else read_index(output) if previous_pages else None
         run = ExportRun(linked, options.base_url, options.article_inputs, index,
-                        file_reader(output), previous_pages)
+                        file_reader(output), previous_pages, options.registry_files)
         exporting[0] += time.perf_counter() - making
         made = run.files()
         while True:
