@@ -171,14 +171,15 @@ def damage_index(out: Path) -> None:
     head, _, body = (out / INDEX_FILE).read_bytes().partition(b"\n")
     data = json.loads(body)
     for entry in data["files"].values():  # every piece now points at the wrong bytes
-        entry["pieces"] = [[key, 0, length] for key, _, length in entry["pieces"]]
+        entry["pieces"] = [[key, 0, length, digest]
+                           for key, _, length, digest in entry["pieces"]]
     (out / INDEX_FILE).write_bytes(head + b"\n" + json.dumps(data).encode())
 
 
 def out_of_range() -> bytes:
     """A well-formed index (right digest) whose piece lies beyond its file's end."""
     body = (b'{"files":{"data/archive.json":{"key":"x","size":1,"crc":0,'
-            b'"pieces":[["a",5,9]]}},"shapes":{}}')
+            b'"pieces":[["a",5,9,"d"]]}},"shapes":{}}')
     head = {"format": 1, "version": __version__,
             "digest": hashlib.blake2b(body, digest_size=32).hexdigest()}
     return json.dumps(head).encode() + b"\n" + body

@@ -17,11 +17,13 @@ each with a key that digests everything it is made from:
   entities, speakers and events its annotations name, under which ids, what it
   lists, when it was published): an edit to a note's words leaves it as it was.
 
-A file's own key digests its fixed parts and the keys of its pieces. When it is
-the key the previous build recorded, the file is carried over without being made.
-Otherwise the file is assembled: a piece whose key the previous build's file holds
-is copied from that file (at the offset the index recorded), the others are made.
-So after a one-note edit one article's pieces are made and the rest is copied.
+A piece whose key the previous build's file holds is not made: the index recorded
+its place in that file and a digest of its bytes. The others are made. A file's
+own key digests its fixed parts and its pieces' bytes digests; when it is the key
+the previous build recorded, the file is carried over as it is (a note edit gives
+the same ``quotes.csv``). Otherwise the file is assembled, copying the recorded
+pieces from the previous file. So after a one-note edit one article's pieces are
+made, two files are assembled from the previous ones and the rest is kept.
 
 The index (``.annotarium-exports.json`` inside the output, swapped in with the files
 it describes; ``annotarium serve`` also keeps it in memory) records each file's key,
@@ -69,7 +71,7 @@ class FileIndex:
     key: str
     size: int
     crc: int  # zlib.crc32 of the whole file
-    pieces: dict[str, tuple[int, int]]  # piece key -> (offset, length)
+    pieces: dict[str, tuple[int, int, str]]  # piece key -> (offset, length, bytes digest)
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,7 @@ class ExportIndex:
         files and shapes as JSON: the digest tells a damaged or edited index."""
         body = json.dumps({
             "files": {path: {"key": entry.key, "size": entry.size, "crc": entry.crc,
-                             "pieces": [[key, offset, length] for key, (offset, length)
-                                        in entry.pieces.items()]}
+                             "pieces": [[key, *where] for key, where in entry.pieces.items()]}
                       for path, entry in sorted(self.files.items())},
             "shapes": dict(sorted(self.shapes.items())),
         }, separators=(",", ":")).encode("utf-8")
@@ -110,12 +111,13 @@ def read_index(output: Path, version: str = __version__) -> ExportIndex | None:
         for name, entry in data["files"].items():
             size = entry["size"]
             pieces = {}
-            for key, offset, length in entry["pieces"]:
+            for key, offset, length, digest in entry["pieces"]:
                 if not (isinstance(key, str) and isinstance(offset, int)
                         and isinstance(length, int) and offset >= 0
-                        and length >= 0 and offset + length <= size):
+                        and length >= 0 and offset + length <= size
+                        and isinstance(digest, str)):
                     return None
-                pieces[key] = (offset, length)
+                pieces[key] = (offset, length, digest)
             if not (isinstance(name, str) and isinstance(entry["key"], str)
                     and isinstance(size, int) and isinstance(entry["crc"], int)):
                 return None
@@ -155,76 +157,100 @@ class Listing:
 Part = bytes | Piece | Listing
 
 
-def _plan_key(path: str, plan: Sequence[Part]) -> str | None:
-    digest = hashlib.blake2b(path.encode() + b"\0" + __version__.encode(), digest_size=16)
-    for part in plan:
-        pieces: Sequence[Piece]
-        if isinstance(part, bytes):
-            digest.update(b"F%d:" % len(part) + part)
-            continue
-        if isinstance(part, Listing):
-            digest.update(b"L" + part.open + part.separator + part.close + part.empty)
-            pieces = part.pieces
-        else:
-            pieces = (part,)
-        for piece in pieces:
-            if piece.key is None:
-                return None
-            digest.update(b"P" + piece.key.encode() + b"\0")
-    return digest.hexdigest()
+def _bytes_digest(data: bytes | memoryview) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _Blank:
+    """Stands for ``size`` bytes of the previous file when only the layout is wanted."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
 
 
 class _Assembly:
-    """The bytes of one file, and where each piece went."""
+    """One file from its plan: each piece's bytes digest (recorded for a piece whose key the
+    previous file holds, else from the piece made now), the file's key (a digest of its
+    fixed parts and of its pieces' bytes digests), and, when asked, its bytes."""
 
-    def __init__(self, old: bytes | None, old_pieces: Mapping[str, tuple[int, int]]) -> None:
-        self.chunks: list[bytes | memoryview] = []
-        self.size = 0
-        self.pieces: dict[str, tuple[int, int]] = {}
-        self.old = memoryview(old) if old is not None else None
-        self.old_pieces = old_pieces
-        self.made = 0  # pieces made (not copied)
+    def __init__(self, path: str, plan: Sequence[Part],
+                 known: Mapping[str, tuple[int, int, str]]) -> None:
+        self.plan = plan
+        self.known = known
+        self.made: dict[int, bytes] = {}  # piece (by id) -> bytes made now
+        self.digests: dict[int, str] = {}
+        digest = hashlib.blake2b(path.encode() + b"\0" + __version__.encode(), digest_size=16)
+        for part in plan:
+            if isinstance(part, bytes):
+                digest.update(b"F%d:" % len(part) + part)
+                continue
+            if isinstance(part, Listing):
+                digest.update(b"L" + part.open + part.separator + part.close + part.empty)
+            for piece in (part.pieces if isinstance(part, Listing) else (part,)):
+                recorded = self.known.get(piece.key) if piece.key is not None else None
+                if recorded is not None:
+                    found = recorded[2]
+                else:
+                    data = self.made[id(piece)] = piece.make()
+                    found = _bytes_digest(data)
+                self.digests[id(piece)] = found
+                digest.update(b"P" + found.encode())
+        self.key = digest.hexdigest()
 
-    def add(self, chunk: bytes | memoryview) -> None:
-        self.chunks.append(chunk)
-        self.size += len(chunk)
+    def needs_old(self) -> bool:
+        """Whether any piece is to be copied from the previous file."""
+        return len(self.made) < len(self.digests)
 
-    def content(self, piece: Piece) -> bytes | memoryview:
-        if piece.key is not None and self.old is not None:
-            where = self.old_pieces.get(piece.key)
-            if where is not None:
-                return self.old[where[0]:where[0] + where[1]]
-        self.made += 1
-        return piece.make()
+    def assemble(self, old: bytes | None, layout: bool = False
+                 ) -> tuple[bytes, dict[str, tuple[int, int, str]]]:
+        """The file's bytes and where its pieces lie; ``old`` is the previous file (None
+        when it is missing or not the one the index describes: pieces are made again).
+        With ``layout``, only where the pieces lie (for a file carried over)."""
+        view = memoryview(old) if old is not None else None
+        chunks: list[bytes | memoryview] = []
+        size = 0
+        where: dict[str, tuple[int, int, str]] = {}
 
-    def piece(self, piece: Piece) -> None:
-        data = self.content(piece)
-        if piece.key is not None:
-            self.pieces[piece.key] = (self.size, len(data))
-        self.add(data)
+        def content(piece: Piece) -> bytes | memoryview:
+            made = self.made.get(id(piece))
+            if made is not None:
+                return made
+            recorded = self.known[piece.key]  # type: ignore[index]
+            if layout:
+                return _Blank(recorded[1])  # type: ignore[return-value]
+            if view is not None:
+                return view[recorded[0]:recorded[0] + recorded[1]]
+            return piece.make()
 
-    def listing(self, listing: Listing) -> None:
-        contents = [(piece, self.content(piece)) for piece in listing.pieces]
-        if not any(len(data) for _, data in contents):
-            self.add(listing.empty)
-            for piece, _ in contents:
-                if piece.key is not None:
-                    self.pieces[piece.key] = (self.size, 0)
-            return
-        self.add(listing.open)
-        first = True
-        for piece, data in contents:
-            if len(data) and not first:
-                self.add(listing.separator)
-            if piece.key is not None:
-                self.pieces[piece.key] = (self.size, len(data))
-            if len(data):
-                self.add(data)
-                first = False
-        self.add(listing.close)
+        def add(chunk: bytes | memoryview, piece: Piece | None = None) -> None:
+            nonlocal size
+            if piece is not None and piece.key is not None:
+                where[piece.key] = (size, len(chunk), self.digests[id(piece)])
+            chunks.append(chunk)
+            size += len(chunk)
 
-    def result(self) -> bytes:
-        return b"".join(self.chunks)
+        for part in self.plan:
+            if isinstance(part, bytes):
+                add(part)
+            elif isinstance(part, Piece):
+                add(content(part), part)
+            else:
+                items = [(piece, content(piece)) for piece in part.pieces]
+                nonempty = [item for item in items if len(item[1])]
+                add(part.open if nonempty else part.empty)
+                for index, (piece, data) in enumerate(nonempty):
+                    if index:
+                        add(part.separator)
+                    add(data, piece)
+                for piece, data in items:  # empty pieces: recorded, where they would be
+                    if not len(data) and piece.key is not None:
+                        where[piece.key] = (0, 0, self.digests[id(piece)])
+                if nonempty:
+                    add(part.close)
+        return b"" if layout else b"".join(chunks), where
 
 
 class ExportRun:
@@ -398,35 +424,24 @@ class ExportRun:
         files: dict[str, FileIndex] = {}
         for path, plan in self.plans():
             with collector_paused():
-                key = _plan_key(path, plan)
                 known = self.previous.files.get(path) if self.previous else None
-                digest = f"export {key}" if key else ""
-                if key and known is not None and known.key == key and \
+                assembly = _Assembly(path, plan, known.pieces if known else {})
+                self.made[path] = len(assembly.made)
+                digest = f"export {assembly.key}"
+                if known is not None and known.key == assembly.key and \
                         self.previous_digests.get(path) == digest:
-                    files[path] = known
-                    self.made[path] = 0
+                    # the same bytes: recorded again under the pieces' keys of this build
+                    files[path] = FileIndex(known.key, known.size, known.crc,
+                                            assembly.assemble(None, layout=True)[1])
                     exported = ExportFile(path, None, digest)
                 else:
-                    old = self._old_file(path, known)
-                    assembly = _Assembly(old, known.pieces if known and old else {})
-                    for part in plan:
-                        if isinstance(part, bytes):
-                            assembly.add(part)
-                        elif isinstance(part, Listing):
-                            assembly.listing(part)
-                        else:
-                            assembly.piece(part)
-                    content = assembly.result()
-                    assembly.old = None
-                    self.made[path] = assembly.made
-                    if key:
-                        files[path] = FileIndex(key, len(content), zlib.crc32(content),
-                                                assembly.pieces)
-                    # new inputs may give the same bytes (a note is not in quotes.csv):
-                    # then the file is carried over rather than written again
-                    same = old is not None and content == old
-                    exported = ExportFile(path, None if same else content, digest)
-                    del old, assembly, content
+                    old = self._old_file(path, known) if assembly.needs_old() else None
+                    content, where = assembly.assemble(old)
+                    files[path] = FileIndex(assembly.key, len(content), zlib.crc32(content),
+                                            where)
+                    exported = ExportFile(path, content, digest)
+                    del old, content
+                del assembly
             yield exported
             del exported
         self._records.clear()
@@ -435,7 +450,7 @@ class ExportRun:
 
     def _old_file(self, path: str, known: FileIndex | None) -> bytes | None:
         """The previous build's file, if it is the one the index describes."""
-        if known is None or self.previous_file is None or not known.pieces:
+        if known is None or self.previous_file is None:
             return None
         data = self.previous_file(path)
         if data is None or len(data) != known.size or zlib.crc32(data) != known.crc:
