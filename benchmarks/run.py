@@ -46,6 +46,7 @@ REPO = HERE.parent
 GENERATOR = HERE / "generate.py"
 SCENARIOS = ("cold", "noop", "annotation", "actor", "template")
 NO_SEARCH = ("cold_nosearch", "annotation_nosearch")
+SERVE = ("serve_annotation", "serve_actor")
 LABELS = {
     "cold": "Annotarium: full build, empty output",
     "noop": "Annotarium: rebuild, nothing changed",
@@ -54,10 +55,12 @@ LABELS = {
     "template": "Annotarium: rebuild after editing base.html",
     "cold_nosearch": "Annotarium --no-search: full build, empty output",
     "annotation_nosearch": "Annotarium --no-search: rebuild after editing one note",
+    "serve_annotation": "Annotarium serve: edit one note → site rebuilt",
+    "serve_actor": "Annotarium serve: edit one actor → site rebuilt",
     "hugo": "Hugo: full build, empty output",
     "hugo_pagefind": "Hugo + Pagefind CLI: full build and index, empty output",
 }
-ROWS = (*SCENARIOS, *NO_SEARCH, "hugo", "hugo_pagefind")
+ROWS = (*SCENARIOS, *NO_SEARCH, *SERVE, "hugo", "hugo_pagefind")
 TEMPLATE_COMMENT = "\n<!-- edited by benchmarks/run.py -->\n"
 
 
@@ -412,7 +415,83 @@ def summarise(samples: list[dict], hugo_median: float | None) -> dict:
         "peak_rss_mib_max": round(max(rss), 1),
         "pages": samples[-1]["pages"],
         "files_written": samples[-1].get("written"),
+        **({"reported_median_s": round(statistics.median(s["reported_s"] for s in samples), 3)}
+           if "reported_s" in samples[-1] else {}),
     }
+
+
+def supports_serve_series() -> bool:
+    """Whether this Annotarium's serve keeps its state between rebuilds (the series is
+    meaningless for one that does a full build on every change)."""
+    if SNAPSHOT is not None:
+        source = SNAPSHOT / "src" / "annotarium" / "pipeline.py"
+    else:
+        spec = importlib.util.find_spec("annotarium.pipeline")
+        source = Path(spec.origin) if spec and spec.origin else Path()
+    return source.is_file() and "LinkMemo" in source.read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def annotarium_serve_series(archive: Path, logs: Path) -> dict:
+    """`annotarium serve`, as an analyst uses it: after its first build, the time from
+    writing one edit to the file until serve reports the site rebuilt (its watcher's latency
+    included), for a note edit then an actor edit. Peak RSS is the serve process's own
+    high-water mark (VmHWM), read before it is stopped."""
+    import signal
+
+    logs.mkdir(parents=True, exist_ok=True)
+    command = [*annotarium_command(), "serve", "--source", str(archive),
+               "--port", str(free_port())]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, env=env)  # fmt: skip
+    seen: list[str] = []
+
+    def wait_for(*marks: str) -> str:
+        assert child.stdout is not None
+        for line in child.stdout:
+            seen.append(line)
+            if any(mark in line for mark in marks):
+                return line
+        raise RuntimeError(f"serve ended before saying {marks}:\n{''.join(seen)[-3000:]}")
+
+    edits = Edits(archive, builtin_base_template())
+    results = {}
+    try:
+        wait_for("serving on")
+        for scenario, edit in (("serve_annotation", edits.annotation),
+                               ("serve_actor", edits.actor)):
+            time.sleep(1.0)  # let the watcher settle after the previous build
+            started = time.perf_counter()
+            edit()
+            line = wait_for("built in", "rebuild failed")
+            seconds = time.perf_counter() - started
+            if "failed" in line:
+                raise RuntimeError(f"serve could not rebuild:\n{''.join(seen)[-3000:]}")
+            results[scenario] = {"seconds": seconds, "rss_bytes": 0, "pages": 0,
+                                 "reported_s": int(line.split("built in ")[1].split()[0]) / 1000}
+        status = Path(f"/proc/{child.pid}/status")
+        if status.is_file():
+            found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+            for result in results.values():
+                result["rss_bytes"] = int(found.group(1)) * 1024 if found else 0
+    finally:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        (logs / "serve.txt").write_text("".join(seen), encoding="utf-8")
+        edits.undo()
+    return results
 
 
 def run_size(size: int, runs: int, args: argparse.Namespace, hugo: str | None, base: Path) -> dict:
@@ -462,6 +541,11 @@ def run_size(size: int, runs: int, args: argparse.Namespace, hugo: str | None, b
                             archive, work / "annotarium-site-nosearch", logs
                         ),
                     ))  # fmt: skip
+                if supports_serve_series():
+                    series.update(with_retries(
+                        args.retries,
+                        lambda logs=logs: annotarium_serve_series(archive, logs / "serve"),
+                    ))  # fmt: skip
                 for name, result in series.items():
                     samples[name].append(result)
                 shown = ", ".join(f"{n} {r['seconds']:.2f} s" for n, r in series.items())
@@ -499,10 +583,11 @@ def table(report: dict) -> str:
             written = found.get("files_written")
             written = ("all" if name.startswith("hugo") else "–" if written is None
                        else f"{written:,}")
+            pages = f"{found['pages']:,}" if found["pages"] else "–"
             rows.append(
                 f"| {int(size):,} | {LABELS[name]} | {found['median_s']:.2f} | "
                 f"{found['min_s']:.2f}–{found['max_s']:.2f} | {ratio} | "
-                f"{found['peak_rss_mib_max']:.0f} | {found['pages']:,} | {written} |"
+                f"{found['peak_rss_mib_max']:.0f} | {pages} | {written} |"
             )
         rows.append(f"|  | *({runs} run{'s' if runs != 1 else ''} of each)* |  |  |  |  |  |  |")
     return "\n".join(rows)

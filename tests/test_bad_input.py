@@ -36,15 +36,19 @@ FILE_SIZE_LIMIT = 4096  # RLIMIT_FSIZE for the 'fsize' fault: pages are larger
 # as on a full disk, inside the real CLI process.
 ENOSPC_WRAPPER = """
 import errno, pathlib, sys
-real = pathlib.Path.write_bytes
+import annotarium.write as write
 calls = 0
-def full_disk(self, data):
-    global calls
-    calls += 1
-    if calls > 5:
-        raise OSError(errno.ENOSPC, "No space left on device", str(self))
-    return real(self, data)
-pathlib.Path.write_bytes = full_disk
+def filling(real):
+    def full_disk(target, data):
+        global calls
+        calls += 1
+        if calls > 5:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real(target, data)
+    return full_disk
+# the page files are written by write._write_new; other files through pathlib
+pathlib.Path.write_bytes = filling(pathlib.Path.write_bytes)
+write._write_new = filling(write._write_new)
 from annotarium.cli import main
 sys.exit(main(sys.argv[1:]))
 """

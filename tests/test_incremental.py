@@ -237,6 +237,95 @@ def test_state_kept_in_memory_gives_clean_builds(tmp_path: Path) -> None:
         shutil.rmtree(clean, ignore_errors=True)
 
 
+def test_serve_state_links_only_the_edited_article(sample_archive: Path,
+                                                  tmp_path: Path) -> None:
+    """The link stage's memo: an unchanged article's passages are reused, not re-made,
+    and the graph is the one a fresh link gives."""
+    from annotarium.link import link
+    from annotarium.pipeline import BuildState
+
+    write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
+                                   "content/articles/star.yaml": SECOND_ANNOTATIONS})
+    out = tmp_path / "out"
+    state = BuildState()
+    build_site(sample_archive, out, state=state)
+    assert state.links is not None and state.links.hits == 0
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    edited = build_site(sample_archive, out, state=state)
+    assert state.links.hits == 1  # star's passages were kept; planet was linked again
+    assert sorted(state.links.articles) == ["planet", "star"]
+    assert edited.check is not None and edited.check.linked is not None
+    assert edited.check.linked == link(edited.check.linked.anchored)
+    assert "paused for weeks" in (out / "articles" / "planet" / "index.html").read_text("utf-8")
+
+
+def test_serve_state_checks_again_an_article_whose_links_changed_meaning(
+        sample_archive: Path) -> None:
+    """The checks across files, kept per article: an unchanged article is not checked
+    again, unless the ids it may name changed (here: the article its note links to)."""
+    from annotarium.pipeline import BuildState, check_archive
+
+    planet = sample_archive / "content" / "articles" / "planet.yaml"
+    replace_in(planet, "The talks had paused for a month.",
+               "The talks had paused for a month. [Later](article:star)")
+    state = BuildState()
+    first = check_archive(sample_archive, state=state)
+    assert [d.message for d in first.diagnostics.errors] == [
+        "a link in the note points at an unknown article 'star'"]
+    again = check_archive(sample_archive, memo=first.memo, state=state)
+    assert state.references is not None and state.references.hits == 1
+    assert [d.format() for d in again.diagnostics.items] == \
+        [d.format() for d in first.diagnostics.items]
+    write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
+                                   "content/articles/star.yaml": SECOND_ANNOTATIONS})
+    added = check_archive(sample_archive, memo=again.memo, state=state)
+    assert added.memo is not None and added.memo.hits == 1  # planet itself was not reloaded
+    assert state.references.hits == 1  # but it was checked again: 'star' now exists
+    assert added.ok, [d.format() for d in added.diagnostics.errors]
+
+
+def test_serve_state_keeps_the_timeline_while_its_inputs_are_equal(
+        sample_archive: Path, tmp_path: Path) -> None:
+    """The page memo: a note edit leaves the timeline's inputs equal, so it is carried
+    over unbuilt; a date edit changes them, and the page is made again, as a clean
+    build makes it."""
+    from annotarium.pipeline import BuildState
+
+    out, state = tmp_path / "out", BuildState()
+    timeline = out / "timeline" / "index.html"
+    build_site(sample_archive, out, state=state)
+    before = timeline.stat().st_ino
+    article = sample_archive / "content" / "articles" / "planet.yaml"
+    replace_in(article, "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(sample_archive, out, state=state)
+    assert state.pages is not None and state.pages.hits == 1
+    assert timeline.stat().st_ino == before
+    replace_in(article, "date: 2024-03-05", "date: 2024-03-12")
+    build_site(sample_archive, out, state=state)
+    assert state.pages.hits == 1  # made again (here to the same bytes: the event's own
+    # date is the one the timeline shows)
+    clean = tmp_path / "clean"
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)
+
+
+def test_serve_state_rereads_a_cache_file_it_did_not_write(sample_archive: Path,
+                                                          tmp_path: Path) -> None:
+    from annotarium.cache import CACHE_FILE
+    from annotarium.pipeline import BuildState
+
+    out = tmp_path / "out"
+    state = BuildState()
+    build_site(sample_archive, out, state=state)
+    assert state.cache is not None
+    # another writer replaced the cache: the copy in memory is no longer trusted
+    (out / CACHE_FILE).write_bytes(b"{")
+    rebuilt = build_site(sample_archive, out, state=state)
+    assert not rebuilt.unchanged  # the damaged cache was read, and ignored
+    assert build_site(sample_archive, out, state=state).unchanged
+
+
 def test_an_edit_reloads_only_its_article(sample_archive: Path, tmp_path: Path) -> None:
     write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
                                    "content/articles/star.yaml": SECOND_ANNOTATIONS})

@@ -48,8 +48,9 @@ from annotarium.model import (
     Span,
     Topic,
 )
-from annotarium.render import Page, RenderOptions, builtin_template_dir, render_site
+from annotarium.render import Page, RenderOptions, render_site
 from annotarium.render_article import Element, Interval, nest
+from annotarium.render_templates import builtin_template_dir
 
 HERE = Location(Path("content/test.yaml"), 1, 1)
 

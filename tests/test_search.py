@@ -287,6 +287,10 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path) -> None:
     assert (out / "pagefind" / "a0" / "pagefind-entry.json").stat().st_ino != inodes[
         out / "pagefind" / "a0" / "pagefind-entry.json"
     ]
+    # in the re-indexed shard, a file whose bytes did not change is carried over too
+    reindexed = [p for p in inodes if p.relative_to(bundle).parts[0] == "a0" and p.exists()]
+    kept = [p for p in reindexed if p.stat().st_ino == inodes[p]]
+    assert kept and len(kept) < len(reindexed), "only the changed files of a0 are written"
 
 
 def test_no_search_builds_no_index_page_or_box(tmp_path: Path) -> None:

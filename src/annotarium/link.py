@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotarium.dates import DateValue
 from annotarium.model import (
@@ -101,8 +101,75 @@ def _squash(value: str) -> str:
     return " ".join(value.split()) if "\n" in value else value
 
 
-def link(anchored: AnchoredArchive) -> LinkedArchive:
-    """Build the cross-link graph of an anchored archive."""
+@dataclass
+class ArticleLinks:
+    """What one article adds to the graph: its passages grouped by what they refer to.
+
+    It depends on the article's text and spans alone (never on the registries), so
+    it can be kept while they are unchanged: see :class:`LinkMemo`."""
+
+    source: AnchoredArticle
+    quotes: dict[str, list[Passage]] = field(default_factory=dict)  # speaker -> quotes
+    cited_by: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
+    mentions: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
+    entities: dict[tuple[str, str], None] = field(default_factory=dict)  # in order of finding
+    events: dict[str, list[Passage]] = field(default_factory=dict)  # event id -> dates
+    actors: frozenset[str] = frozenset()  # listed, quoted or mentioned here
+    # the pairs of those actors that are in the registry, for the co-mention counts
+    pairs: tuple[tuple[str, ...], list[tuple[str, str]]] = ((), [])
+
+    def actor_pairs(self, present: tuple[str, ...]) -> list[tuple[str, str]]:
+        """Every pair of ``present`` (sorted ids), computed once per set of actors."""
+        if self.pairs[0] != present:
+            self.pairs = (present, [(first, second) for i, first in enumerate(present)
+                                    for second in present[i + 1 :]])
+        return self.pairs[1]
+
+
+@dataclass
+class LinkMemo:
+    """Each article's :class:`ArticleLinks`, kept between builds by a long-running caller
+    (``annotarium serve``): an article whose text and spans are the very objects it was
+    linked from is not linked again. Its content never changes the graph, only its cost."""
+
+    articles: dict[str, ArticleLinks] = field(default_factory=dict)
+    hits: int = 0
+
+
+def article_links(article: AnchoredArticle) -> ArticleLinks:
+    """The passages of one article, grouped by the actor, place, topic or event they name."""
+    links = ArticleLinks(article)
+    actors_here: set[str] = set(article.article.meta.actors)
+    for topic in article.article.meta.topics:
+        links.entities[("topic", topic)] = None
+    for span in article.spans:
+        annotation = span.annotation
+        if isinstance(annotation, Quote):
+            if annotation.speaker:
+                links.quotes.setdefault(annotation.speaker, []).append(passage(article, span))
+                actors_here.add(annotation.speaker)
+                links.entities[("actor", annotation.speaker)] = None
+            if annotation.cites:
+                slug, _, target = annotation.cites.partition("#")
+                links.cited_by.setdefault((slug, target), []).append(passage(article, span))
+        elif isinstance(annotation, Mention):
+            key = (annotation.entity, annotation.ref)
+            links.mentions.setdefault(key, []).append(passage(article, span))
+            links.entities[key] = None
+            if annotation.entity == "actor":
+                actors_here.add(annotation.ref)
+        elif isinstance(annotation, DateRef) and annotation.event:
+            links.events.setdefault(annotation.event, []).append(passage(article, span))
+            links.entities[("event", annotation.event)] = None  # its actors, once known
+    links.actors = frozenset(actors_here)
+    return links
+
+
+def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchive:
+    """Build the cross-link graph of an anchored archive.
+
+    With a ``memo``, articles already linked (the same text and spans objects) are
+    not linked again, and the memo is updated to the current articles."""
     archive = anchored.archive
     quotes: defaultdict[str, list[Passage]] = defaultdict(list)
     mentions: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
@@ -110,37 +177,37 @@ def link(anchored: AnchoredArchive) -> LinkedArchive:
     event_passages: defaultdict[str, list[Passage]] = defaultdict(list)
     cited_by: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
     pair_counts: Counter[tuple[str, str]] = Counter()
+    current: dict[str, ArticleLinks] = {}
 
     for article in anchored.articles:
-        actors_here: set[str] = set(article.article.meta.actors)
-        for topic in article.article.meta.topics:
-            entity_articles[("topic", topic)][article.slug] = None
-        for span in article.spans:
-            annotation = span.annotation
-            if isinstance(annotation, Quote):
-                if annotation.speaker:
-                    quotes[annotation.speaker].append(passage(article, span))
-                    actors_here.add(annotation.speaker)
-                    entity_articles[("actor", annotation.speaker)][article.slug] = None
-                if annotation.cites:
-                    slug, _, target = annotation.cites.partition("#")
-                    cited_by[(slug, target)].append(passage(article, span))
-            elif isinstance(annotation, Mention):
-                key = (annotation.entity, annotation.ref)
-                mentions[key].append(passage(article, span))
+        known = memo.articles.get(article.slug) if memo is not None else None
+        if known is not None and known.source.article is article.article \
+                and known.source.spans is article.spans:
+            links = known
+            memo.hits += 1  # type: ignore[union-attr]
+        else:
+            links = article_links(article)
+        current[article.slug] = links
+        for speaker, found in links.quotes.items():
+            quotes[speaker].extend(found)
+        for key, found in links.cited_by.items():
+            cited_by[key].extend(found)
+        for key, found in links.mentions.items():
+            mentions[key].extend(found)
+        for event_id, found in links.events.items():
+            event_passages[event_id].extend(found)
+        for key in links.entities:
+            if key[0] != "event":
                 entity_articles[key][article.slug] = None
-                if annotation.entity == "actor":
-                    actors_here.add(annotation.ref)
-            elif isinstance(annotation, DateRef) and annotation.event:
-                event_passages[annotation.event].append(passage(article, span))
-                event = archive.events.get(annotation.event)
-                if event:
-                    for actor in event.actors:
-                        entity_articles[("actor", actor)][article.slug] = None
-        present = sorted(a for a in actors_here if a in archive.actors)
-        for i, first in enumerate(present):
-            for second in present[i + 1 :]:
-                pair_counts[(first, second)] += 1
+                continue
+            event = archive.events.get(key[1])
+            if event:
+                for actor in event.actors:
+                    entity_articles[("actor", actor)][article.slug] = None
+        pair_counts.update(links.actor_pairs(
+            tuple(sorted(a for a in links.actors if a in archive.actors))))
+    if memo is not None:
+        memo.articles = current
 
     co_mentioned: defaultdict[str, list[Related]] = defaultdict(list)
     for (first, second), count in pair_counts.items():

@@ -15,7 +15,7 @@ from pathlib import Path
 from annotarium import schema
 from annotarium.diagnostics import Diagnostics
 from annotarium.load_articles import Registries, article_files, load_article
-from annotarium.load_references import check_references, warn_unreferenced
+from annotarium.load_references import ReferenceMemo, check_references, warn_unreferenced
 from annotarium.load_registries import (
     CONFIG_FILE,
     Broken,
@@ -70,11 +70,13 @@ def load_foundation(root: Path, diags: Diagnostics) -> Foundation:
     return Foundation(root, config, Registries(actors, places, topics, broken), events)
 
 
-def finish(foundation: Foundation, articles: list[Article], diags: Diagnostics) -> Archive:
-    """The archive of the loaded articles, with the checks that span files done."""
+def finish(foundation: Foundation, articles: list[Article], diags: Diagnostics,
+           memo: ReferenceMemo | None = None) -> Archive:
+    """The archive of the loaded articles, with the checks that span files done
+    (``memo``: see :class:`~annotarium.load_references.ReferenceMemo`)."""
     archive = foundation.archive(tuple(articles))
-    check_references(archive, diags, foundation.registries.broken)
-    warn_unreferenced(archive, diags)
+    used = check_references(archive, diags, foundation.registries.broken, memo)
+    warn_unreferenced(archive, diags, used)
     return archive
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotarium.diagnostics import Diagnostics, Location, did_you_mean
+from annotarium.diagnostics import Diagnostic, Diagnostics, Location, did_you_mean
 from annotarium.load_registries import Broken
 from annotarium.model import (
     Archive,
@@ -21,8 +24,27 @@ from annotarium.model import (
 # --- references between files ---------------------------------------------------
 
 
-def check_references(archive: Archive, diags: Diagnostics, broken: Broken | None = None) -> None:
-    """Every id an entry or annotation names must exist; say what was probably meant."""
+@dataclass
+class ReferenceMemo:
+    """Each article's reference checks and the ids it uses, kept between builds by a
+    long-running caller (``annotarium serve``). An article's entry stands while it is
+    the very :class:`Article` object it was made from and the ids it could name (every
+    registry's, every article's slug, the broken entries) are those it was checked
+    against. It changes what is computed, never what is reported."""
+
+    names: str = ""
+    articles: dict[str, tuple[Article, list[Diagnostic], frozenset[tuple[str, str]]]] = field(
+        default_factory=dict)
+    hits: int = 0
+
+
+def check_references(archive: Archive, diags: Diagnostics, broken: Broken | None = None,
+                     memo: ReferenceMemo | None = None) -> frozenset[tuple[str, str]]:
+    """Every id an entry or annotation names must exist; say what was probably meant.
+
+    Returns the (kind, id) pairs that the articles refer to, for
+    :func:`warn_unreferenced`. ``memo`` (see :class:`ReferenceMemo`) spares
+    re-checking unchanged articles."""
     broken = broken or Broken()
     kinds = {
         id(archive.actors): "actor",
@@ -31,9 +53,10 @@ def check_references(archive: Archive, diags: Diagnostics, broken: Broken | None
         id(archive.events): "event",
     }
 
-    def need(ref: str | None, table: dict[str, Any], what: str, where: Location) -> None:
+    def need(ref: str | None, table: dict[str, Any], what: str, where: Location,
+             into: Diagnostics = diags) -> None:
         if ref is not None and ref not in table and (kinds.get(id(table), what), ref) not in broken:
-            diags.error(
+            into.error(
                 where, f"unknown {what} '{ref}'", did_you_mean(ref, table), code="unknown-id"
             )
 
@@ -55,28 +78,86 @@ def check_references(archive: Archive, diags: Diagnostics, broken: Broken | None
 
     slugs = {article.slug: article for article in archive.articles}
     _check_shared_texts(archive, diags)
+    memo = memo if memo is not None else ReferenceMemo()
+    names = _names_digest(archive, slugs, broken)
+    if memo.names != names:
+        memo.names, memo.articles = names, {}
+    current: dict[str, tuple[Article, list[Diagnostic], frozenset[tuple[str, str]]]] = {}
     for article in archive.articles:
-        for annotation in article.annotations:
-            where = annotation.location
-            if isinstance(annotation, Quote):
-                need(annotation.speaker, archive.actors, "speaker", annotation.where("speaker"))
-                if annotation.cites:
-                    _check_cites(annotation, slugs, diags)
-            elif isinstance(annotation, Mention):
-                table = {"actor": archive.actors, "place": archive.places, "topic": archive.topics}[
-                    annotation.entity
-                ]
-                need(annotation.ref, table, annotation.entity, annotation.where(annotation.entity))
-            elif isinstance(annotation, DateRef):
-                need(annotation.event, archive.events, "event", annotation.where("event"))
-                _check_weekday(annotation, article, diags)
-            if isinstance(annotation, Note | Quote):
-                body = annotation.body if isinstance(annotation, Note) else annotation.note
-                _check_note_links(body or "", archive, slugs, where, diags)
+        known = memo.articles.get(article.slug)
+        # a quote that cites another article depends on that article's annotations too
+        if known is not None and known[0] is article and \
+                not any(isinstance(a, Quote) and a.cites for a in article.annotations):
+            memo.hits += 1
+        else:
+            found = Diagnostics()
+            _check_article(article, archive, slugs, found, need)
+            known = (article, found.items, _used_by(article))
+        current[article.slug] = known
+        diags.extend(known[1])
+    memo.articles = current
+    return frozenset().union(*(used for _, _, used in current.values()))
 
 
-def warn_unreferenced(archive: Archive, diags: Diagnostics) -> None:
-    """A registry entry that nothing refers to is probably a leftover or a typo'd id."""
+def _names_digest(archive: Archive, slugs: dict[str, Article], broken: Broken) -> str:
+    """A digest of every id an annotation may name, and of the entries that are broken."""
+    parts = (sorted(archive.actors), sorted(archive.places), sorted(archive.topics),
+             sorted(archive.events), sorted(slugs), sorted(broken.ids),
+             sorted(broken.registries))
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _check_article(article: Article, archive: Archive, slugs: dict[str, Article],
+                   diags: Diagnostics, need: Callable[..., None]) -> None:
+    """The references of one article's annotations."""
+    for annotation in article.annotations:
+        where = annotation.location
+        if isinstance(annotation, Quote):
+            need(annotation.speaker, archive.actors, "speaker", annotation.where("speaker"),
+                 diags)
+            if annotation.cites:
+                _check_cites(annotation, slugs, diags)
+        elif isinstance(annotation, Mention):
+            table = {"actor": archive.actors, "place": archive.places, "topic": archive.topics}[
+                annotation.entity
+            ]
+            need(annotation.ref, table, annotation.entity, annotation.where(annotation.entity),
+                 diags)
+        elif isinstance(annotation, DateRef):
+            need(annotation.event, archive.events, "event", annotation.where("event"), diags)
+            _check_weekday(annotation, article, diags)
+        if isinstance(annotation, Note | Quote):
+            body = annotation.body if isinstance(annotation, Note) else annotation.note
+            _check_note_links(body or "", archive, slugs, where, diags)
+
+
+def _used_by(article: Article) -> frozenset[tuple[str, str]]:
+    """The (kind, id) pairs that one article refers to."""
+    used: set[tuple[str, str]] = set()
+    used.update(("actor", a) for a in article.meta.actors)
+    used.update(("place", p) for p in article.meta.places)
+    used.update(("topic", t) for t in article.meta.topics)
+    for annotation in article.annotations:
+        if isinstance(annotation, Quote) and annotation.speaker:
+            used.add(("actor", annotation.speaker))
+        elif isinstance(annotation, Mention):
+            used.add((annotation.entity, annotation.ref))
+        elif isinstance(annotation, DateRef) and annotation.event:
+            used.add(("event", annotation.event))
+        body = (
+            annotation.body
+            if isinstance(annotation, Note)
+            else getattr(annotation, "note", None)
+        )
+        for match in _NOTE_LINK.finditer(body or ""):
+            used.add((match.group(1), match.group(2).partition("#")[0]))
+    return frozenset(used)
+
+
+def warn_unreferenced(archive: Archive, diags: Diagnostics,
+                      by_articles: frozenset[tuple[str, str]] | None = None) -> None:
+    """A registry entry that nothing refers to is probably a leftover or a typo'd id.
+    ``by_articles``: what the articles refer to, when the caller already knows."""
     used: set[tuple[str, str]] = set()
     for actor in archive.actors.values():
         used.update(("actor", a.actor) for a in actor.affiliations)
@@ -85,24 +166,9 @@ def warn_unreferenced(archive: Archive, diags: Diagnostics) -> None:
         used.update(("topic", t) for t in event.topics)
         if event.place:
             used.add(("place", event.place))
-    for article in archive.articles:
-        used.update(("actor", a) for a in article.meta.actors)
-        used.update(("place", p) for p in article.meta.places)
-        used.update(("topic", t) for t in article.meta.topics)
-        for annotation in article.annotations:
-            if isinstance(annotation, Quote) and annotation.speaker:
-                used.add(("actor", annotation.speaker))
-            elif isinstance(annotation, Mention):
-                used.add((annotation.entity, annotation.ref))
-            elif isinstance(annotation, DateRef) and annotation.event:
-                used.add(("event", annotation.event))
-            body = (
-                annotation.body
-                if isinstance(annotation, Note)
-                else getattr(annotation, "note", None)
-            )
-            for match in _NOTE_LINK.finditer(body or ""):
-                used.add((match.group(1), match.group(2).partition("#")[0]))
+    if by_articles is None:
+        by_articles = frozenset().union(*(_used_by(a) for a in archive.articles))
+    used |= by_articles
     for kind, table in (
         ("actor", archive.actors),
         ("place", archive.places),

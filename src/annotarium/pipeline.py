@@ -24,12 +24,15 @@ from annotarium.resources import builtin_templates
 # The stages are imported where they are used: a build whose inputs did not change
 # is answered from the cache before any of them (or Jinja, or markdown-it) is loaded.
 if TYPE_CHECKING:
+    from annotarium.cache import BuildCache
     from annotarium.diagnostics import Diagnostic, Diagnostics
     from annotarium.export_cache import ExportIndex
-    from annotarium.link import LinkedArchive
+    from annotarium.link import LinkedArchive, LinkMemo
     from annotarium.load import Foundation
+    from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
+    from annotarium.render_memo import PageMemo
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ class BuildState:
     """What ``annotarium serve`` keeps in memory between builds into one output folder."""
 
     memo: ArticleMemo | None = None
+    links: LinkMemo | None = None  # each article's passages, for the link stage
+    references: ReferenceMemo | None = None  # each article's checks across files
+    pages: PageMemo | None = None  # whole-archive pages by their inputs (render_memo.py)
+    # the last build's cache as written, and the (inode, size, mtime) of its file then:
+    # while the file is that one, it need not be read back and checked again
+    cache: tuple[BuildCache, tuple[int, int, int]] | None = None
     exports: ExportIndex | None = None  # where each article's share lies in the data exports
     pictures: dict[str, str] | None = None  # the whole-archive pictures, by their data
 
@@ -68,6 +77,7 @@ class BuildResult:
     written: int = 0  # files written anew; the rest were carried over from the last build
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    cache: BuildCache | None = field(default=None, repr=False)  # what this build recorded
     exports: ExportIndex | None = None  # the index of the data exports written
     pictures: dict[str, str] | None = None  # the whole-archive pictures drawn or kept
 
@@ -88,7 +98,8 @@ PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it sa
 
 
 def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo | None = None,
-                  file_sha: Callable[[Path], str | None] | None = None) -> CheckResult:
+                  file_sha: Callable[[Path], str | None] | None = None,
+                  state: BuildState | None = None) -> CheckResult:
     """Load, anchor and link the archive at ``source``; write nothing.
 
     ``progress`` is told the name of each stage as it starts (for long builds).
@@ -97,12 +108,16 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     (see :mod:`annotarium.memo`), an article whose inputs are those it was
     memoised with is taken from it instead; ``file_sha`` gives a file's SHA-256
     (None if unreadable) when the caller already knows it. The result's ``memo``
-    holds the current articles' results either way."""
+    holds the current articles' results either way. With a ``state`` (``serve``'s), the
+    checks across files and the link stage reuse what they found for unchanged articles
+    (see :class:`~annotarium.load_references.ReferenceMemo` and
+    :class:`~annotarium.link.LinkMemo`)."""
     from annotarium.anchor import warn_unused_names
     from annotarium.diagnostics import Diagnostics
-    from annotarium.link import link
+    from annotarium.link import LinkMemo, link
     from annotarium.load import finish, load_foundation
     from annotarium.load_articles import article_files
+    from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry, MemoKey, key_for, registry_fingerprint
     from annotarium.model import AnchoredArchive, AnchoredArticle
     from annotarium.parallel import fork_map
@@ -149,10 +164,13 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
             articles.append(article)
             anchored.append(AnchoredArticle(article, spans))
             used_names |= found
-    archive = finish(foundation, articles, diags)
+    if state is not None:
+        state.references = state.references or ReferenceMemo()
+        state.links = state.links or LinkMemo()
+    archive = finish(foundation, articles, diags, state.references if state else None)
     warn_unused_names(archive, used_names, diags)
     progress("linking")
-    linked = link(AnchoredArchive(archive, tuple(anchored)))
+    linked = link(AnchoredArchive(archive, tuple(anchored)), state.links if state else None)
     return CheckResult(diags, linked, time.perf_counter() - started, current)
 
 
@@ -215,7 +233,7 @@ def build_site(
         p.resolve() for p in (source / "templates", builtin_templates()) if p.is_dir()))
     settings = cache.settings_digest(str(source), template_dirs, base_url, live_reload_script,
                                      search)
-    previous = None if clean else cache.read_cache(output, __version__)
+    previous = None if clean else _previous_cache(output, state)
     if previous is not None and previous.settings != settings:
         previous = None
     extra = tuple(Path(name) for name in previous.inputs) if previous else ()
@@ -230,20 +248,48 @@ def build_site(
             from annotarium.memo import read_memo
 
             memo = read_memo(output, __version__)
+    if state is not None:
+        if clean:
+            state.links = state.references = state.pages = None
+        if state.pages is None:
+            from annotarium.render_memo import PageMemo
+
+            state.pages = PageMemo()
     result = _build(source, output, base_url, live_reload_script, settings, inputs,
                     previous.pages if previous else {}, started, progress, search, memo,
-                    keep_spare=state is not None, kept=state if previous else None)
+                    state=state)
     if state is not None and result.check is not None:
         state.memo = result.check.memo
         state.exports, state.pictures = result.exports, result.pictures
+    if state is not None and result.cache is not None:
+        state.cache = (result.cache, _file_identity(output / cache.CACHE_FILE))
     return result
+
+
+def _previous_cache(output: Path, state: BuildState | None) -> BuildCache | None:
+    """The last build's cache: from memory when ``state`` has the very file still in
+    ``output``, else read back (and checked) from it."""
+    from annotarium.cache import CACHE_FILE, read_cache
+
+    if state is not None and state.cache is not None:
+        kept, identity = state.cache
+        if identity == _file_identity(output / CACHE_FILE):
+            return kept
+    return read_cache(output, __version__)
+
+
+def _file_identity(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat(follow_symlinks=False)
+    except OSError:
+        return (-1, -1, -1)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _build(source: Path, output: Path, base_url: str | None, live_reload_script: str | None,
            settings: str, inputs: dict, previous_pages: dict[str, str],
            started: float, progress: Progress, search: bool | None = None,
-           memo: ArticleMemo | None = None, keep_spare: bool = False,
-           kept: BuildState | None = None) -> BuildResult:
+           memo: ArticleMemo | None = None, state: BuildState | None = None) -> BuildResult:
     def file_sha(path: Path) -> str | None:
         known = inputs.get(str(path))
         return known.sha256 if known is not None else _file_sha(path)
@@ -256,7 +302,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        checked = check_archive(source, progress, memo, file_sha)
+        checked = check_archive(source, progress, memo, file_sha, state)
     finally:
         gc.freeze()
         if collecting:
@@ -264,7 +310,7 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
                                  previous_pages, started, progress, checked, file_sha, search,
-                                 keep_spare, kept)
+                                 state)
     finally:
         gc.unfreeze()
 
@@ -273,11 +319,11 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                       live_reload_script: str | None, settings: str, inputs: dict,
                       previous_pages: dict[str, str], started: float, progress: Progress,
                       checked: CheckResult, file_sha: Callable[[Path], str | None],
-                      search: bool | None = None, keep_spare: bool = False,
-                      kept: BuildState | None = None) -> BuildResult:
-    """Render, export and write; ``kept`` is what a long-running caller kept in memory of
-    the previous build (the export index and the pictures), else they are read from
-    ``output`` when the previous build's cache was valid."""
+                      search: bool | None = None, state: BuildState | None = None
+                      ) -> BuildResult:
+    """Render, export and write. The export index and the pictures of the previous build
+    come from ``state`` (``serve``'s memory) when it has them, else from ``output``; not
+    at all when the previous build's cache was not valid (``previous_pages`` empty)."""
     from annotarium import cache
     from annotarium.export_cache import INDEX_FILE, ExportRun, file_reader, read_index
     from annotarium.memo import memo_path
@@ -288,6 +334,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
 
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
+    kept = state if previous_pages else None
     linked = checked.linked
     archive = linked.archive
     config = archive.config
@@ -315,6 +362,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             file_sha(source / "content" / f"{name}.yaml")
             for name in ("actors", "places", "topics", "events"))),
         search=config.search if search is None else search,
+        page_memo=state.pages if state is not None else None,
         pictures=PictureCache(kept.pictures if kept is not None and kept.pictures is not None
                               else read_pictures(output, __version__) if previous_pages
                               else None),
@@ -363,7 +411,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         if options.search:
             progress("indexing for search")
             began = time.perf_counter()
-            found = _search_files(linked, previous_pages, inputs)
+            found = _search_files(linked, previous_pages, inputs, output)
             searching[0] = time.perf_counter() - began
             for path, content, digest in found:
                 kinds["search index"] += 1
@@ -379,16 +427,18 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             elif entry.loaded() is not None:
                 fresh.append((slug, entry))
         yield from fork_imap(_dump_memo, fresh, PARALLEL_MIN_ARTICLES)
-        record = cache.BuildCache(__version__, settings, inputs, digests)
-        yield cache.CACHE_FILE, record.to_json()
+        records.append(cache.BuildCache(__version__, settings, inputs, digests))
+        yield cache.CACHE_FILE, records[0].to_json()
 
     memo_entries = checked.memo.entries if checked.memo is not None else {}
+    records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, keep_spare)
+    written = write_site(files(), output, keep_spare=state is not None)
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()
     return BuildResult(
+        cache=records[0],
         check=checked,
         output=output,
         pages=kinds,
@@ -418,10 +468,12 @@ def _dump_memo(item: tuple[str, MemoEntry]) -> tuple[str, bytes]:
     return memo_path(slug), dump_entry(entry.key, result)
 
 
-def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict
-                  ) -> list[tuple[str, bytes | None, str]]:
+def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict,
+                  output: Path) -> list[tuple[str, bytes | None, str]]:
     """The files of the search index as (path, content, digest): shards whose inputs are
-    those of the previous build are carried over (content None), the others indexed."""
+    those of the previous build are carried over (content None), the others indexed.
+    A re-indexed shard's files whose bytes are those already in ``output`` are carried
+    over too: an edit to one article changes a few of its shard's hundreds of files."""
     from annotarium.search import plan_shards, shard_records
     from annotarium.search_pagefind import PAGEFIND_VERSION, index_shards
 
@@ -449,11 +501,20 @@ def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict
         if shard.folder in kept:
             result.extend((path, None, tag) for path in sorted(kept[shard.folder]))
         else:
-            result.extend((path, content, tag) for path, content in made[shard.folder])
+            result.extend((path, None if path in previous and _same_bytes(output / path, content)
+                           else content, tag) for path, content in made[shard.folder])
     folders = sorted(shard.folder.removeprefix("pagefind/") for shard in shards[1:])
     shard_list = json.dumps({"shards": folders}).encode("utf-8")
     result.append(("pagefind/shards.json", shard_list, ""))
     return result
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``content`` (False if it cannot be read)."""
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def build_errors(source: Path, output: Path, state: BuildState | None = None) -> list[str]:

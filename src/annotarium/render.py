@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from annotarium import __version__
@@ -83,8 +82,10 @@ from annotarium.render_context import (
 )
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import run_jobs, view_digest
+from annotarium.render_memo import PageMemo, articles_key, registries_key
 from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
+from annotarium.render_templates import site_environment
 
 
 @dataclass(frozen=True)
@@ -111,42 +112,8 @@ class RenderOptions:
     article_inputs: Mapping[str, str] | None = None  # pages skipped unbuilt: render_inputs.py
     registry_files: str = ""  # a digest of the registry files, for the same
     search: bool = False  # the search page, and a search box on every page
+    page_memo: PageMemo | None = None  # serve's memory of whole-archive pages: render_memo.py
     pictures: PictureCache | None = None  # the whole-archive pictures, by their data
-
-
-def builtin_template_dir() -> Path:
-    """The built-in templates: bundled in a wheel, or the repository's ``templates/``."""
-    bundled = Path(__file__).parent / "_bundled" / "templates"
-    if bundled.is_dir():
-        return bundled
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped, strict, with the ``url`` filter."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["url"] = _url_filter
-    env.filters["plural"] = _plural
-    return env
-
-
-@jinja2.pass_context
-def _url_filter(context: jinja2.runtime.Context, path: str, fragment: str = "") -> str:
-    """``{{ ref.path | url }}``: the link from the page being rendered to ``path``."""
-    site: SiteContext = context["site"]
-    return site.url(path, fragment)
-
-
-def _plural(number: int, singular: str, plural: str | None = None) -> str:
-    """``{{ n | plural("quote") }}`` → "1 quote", "3 quotes"."""
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def render_site(linked: LinkedArchive, options: RenderOptions) -> list[Page]:
@@ -217,6 +184,7 @@ class _ArticleStats:
 
 class _SiteRenderer:
     """Builds the views and renders the templates of one site; used once."""
+
     def __init__(self, linked: LinkedArchive, options: RenderOptions) -> None:
         self.linked = linked
         self.archive = archive = linked.anchored.archive
@@ -224,7 +192,7 @@ class _SiteRenderer:
         self.options = options
         base = options.base_url.strip()
         self.base_url = base if not base or base.endswith("/") else base + "/"
-        self.env = make_environment(options.template_dirs)
+        self.env = site_environment(options.template_dirs, options.salt)
         self.ld = JsonLd(archive, self.base_url)
         self.targets = LinkTargets(
             actors=frozenset(archive.actors), places=frozenset(archive.places),
@@ -234,7 +202,9 @@ class _SiteRenderer:
         self.articles = sorted(linked.anchored.articles, key=_article_order)
         self.article_index = {a.slug: i for i, a in enumerate(self.articles)}
         self.article_refs = {a.slug: self._article_ref(a) for a in self.articles}
-        self.stats = {a.slug: _stats(a) for a in self.articles}
+        memo = options.page_memo
+        self.stats = {a.slug: memo.article_value("stats", a, _stats) if memo else _stats(a)
+                      for a in self.articles}
         self.cited_by: dict[str, list[Passage]] = {}
         for (slug, _), passages in linked.cited_by.items():
             self.cited_by.setdefault(slug, []).extend(passages)
@@ -597,7 +567,25 @@ class _SiteRenderer:
 
     # timeline and quotes
 
+    def remembered(self, path: str, kind: str, key: Callable[[], object],
+                   make: Callable[[], Page]) -> Page:
+        """``make()``, unless serve's page memo has ``path`` made from an equal ``key()``."""
+        memo, previous = self.options.page_memo, self.options.previous_digests
+        if memo is None or previous is None:
+            return make()
+        inputs = (self.options.salt, key())
+        if kept := memo.kept(path, inputs, previous):
+            return Page(path, None, kind, kept)
+        page = make()
+        memo.remember(path, inputs, page.digest)
+        return page
+
     def timeline_page(self) -> Page:
+        return self.remembered("timeline/index.html", "timeline", lambda: (
+            registries_key(self.linked), articles_key(self.articles, (DateRef,))),
+            self._timeline_page)
+
+    def _timeline_page(self) -> Page:
         years: dict[str, list[EventView]] = {}
         for entry in self.linked.timeline:
             event = entry.event

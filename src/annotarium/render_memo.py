@@ -1,0 +1,82 @@
+"""Whole-archive pages remembered by their exact inputs, for a long-running ``serve``.
+
+The quotes index and the timeline are made from every article. A build digests them by
+their views (:func:`~annotarium.render_jobs.view_digest`), which means building those
+views first: about a second at 2,000 articles, on every rebuild, usually to find the
+page unchanged. Under ``serve`` the previous build's inputs are still in memory, so
+each such page is instead remembered with an *input key*: a tuple of exactly what the
+page is made from (the articles' texts, the spans it shows, the registries, the site's
+order...). When the next build's key is equal, the page is the one already written and
+is carried over unbuilt.
+
+Comparing keys is cheap because unchanged articles are the very same objects as in
+the previous build (the load memo keeps them): Python compares identical objects by
+identity, so only an edited article's spans are compared by value. A key that cannot
+be made (no memo) simply means the page is built and digested as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from annotarium.link import LinkedArchive
+    from annotarium.model import AnchoredArticle
+
+T = TypeVar("T")
+
+
+@dataclass
+class PageMemo:
+    """Input keys and digests of the pages of the last build (kept by ``serve``)."""
+
+    pages: dict[str, tuple[object, str]] = field(default_factory=dict)  # path -> (key, digest)
+    hits: int = 0
+    # (what, slug) -> (the article's meta and spans objects, the value made from them)
+    values: dict[tuple[str, str], tuple[object, object, Any]] = field(default_factory=dict)
+
+    def article_value(self, what: str, article: AnchoredArticle,
+                      make: Callable[[AnchoredArticle], T]) -> T:
+        """``make(article)``, kept while the article's meta and spans are the same objects
+        (``make`` must read nothing else)."""
+        known = self.values.get((what, article.slug))
+        if known is not None and known[0] is article.article.meta and \
+                known[1] is article.spans:
+            return known[2]
+        value = make(article)
+        self.values[(what, article.slug)] = (article.article.meta, article.spans, value)
+        return value
+
+    def kept(self, path: str, key: object, previous: Mapping[str, str] | None) -> str:
+        """The digest of ``path`` if the last build made it from an equal key and wrote
+        that very page (its digest is the one the cache records), else ''."""
+        known = self.pages.get(path)
+        if known is None or previous is None or previous.get(path) != known[1]:
+            return ""
+        if known[0] != key:
+            return ""
+        self.hits += 1
+        return known[1]
+
+    def remember(self, path: str, key: object, digest: str) -> None:
+        if digest:
+            self.pages[path] = (key, digest)
+
+
+def registries_key(linked: LinkedArchive) -> tuple[object, ...]:
+    """Every registry entry, by value: names, kinds, dates and links shown anywhere."""
+    archive = linked.archive
+    return (tuple(archive.actors.items()), tuple(archive.places.items()),
+            tuple(archive.topics.items()), tuple(archive.events.items()),
+            archive.config)
+
+
+def articles_key(articles: Sequence[AnchoredArticle], kinds: tuple[type, ...]
+                 ) -> tuple[object, ...]:
+    """Per article, in the site's order: its metadata, its text (which passages quote
+    around the spans) and its spans of the given annotation kinds."""
+    return tuple((a.slug, a.article.meta, a.article.text,
+                  tuple(s for s in a.spans if isinstance(s.annotation, kinds)))
+                 for a in articles)
