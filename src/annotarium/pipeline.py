@@ -433,7 +433,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, keep_spare=state is not None)
+    written = write_site(files(), output, state is not None)  # keep_spare, by position
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()
