@@ -277,3 +277,19 @@ def test_exports_are_byte_identical_across_builds(tmp_path: Path) -> None:
     assert first.output and second.output
     for path, _ in EXPORTS:
         assert (first.output / path).read_bytes() == (second.output / path).read_bytes(), path
+
+
+def test_graphml_escaping_matches_the_standard_library() -> None:
+    """``export_tables`` writes XML escapes itself (``xml.sax.saxutils`` loads the HTTP stack);
+    the bytes must be what saxutils would write."""
+    import itertools
+    from xml.sax.saxutils import escape, quoteattr
+
+    from annotarium.export_tables import xml_attr, xml_text
+
+    pieces = ["a", "&", "<", ">", '"', "'", "\n", "\r", "\t", "&amp;", "é", "]]>"]
+    for size in range(4):
+        for parts in itertools.product(pieces, repeat=size):
+            text = "".join(parts)
+            assert xml_text(text) == escape(text)
+            assert xml_attr(text) == quoteattr(text)

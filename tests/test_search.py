@@ -352,3 +352,19 @@ def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path) -> None:
         check=False,
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_a_service_that_never_answers_times_out_with_a_clear_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Annotarium drives Pagefind's service over its pipes itself: a service that reads the
+    requests and never answers ends the build after SHARD_TIMEOUT, with a message."""
+    from annotarium.search import SearchShard
+
+    silent = tmp_path / "pagefind"
+    silent.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")  # keeps its pipes
+    silent.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
+    monkeypatch.setattr(search_pagefind, "SHARD_TIMEOUT", 0.5)
+    shard = SearchShard("pagefind", True, (), "")
+    with pytest.raises(search_pagefind.SearchIndexError, match="did not answer within"):
+        search_pagefind.index_shards([(shard, ())], "en")

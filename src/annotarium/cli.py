@@ -259,29 +259,26 @@ def _plural(count: int, word: str) -> str:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from annotarium.load_registries import valid_base_url
-    from annotarium.pipeline import build_site
+    from annotarium.pipeline import build_site, is_search_error
     from annotarium.progress import TerminalProgress
-    from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
     source = _source(args)
     if source is None:
         return EXIT_USAGE
-    if args.base_url and not valid_base_url(args.base_url):
-        print(f"annotarium: error: --base-url {args.base_url!r} is not an absolute http(s) URL",
-              file=sys.stderr)
-        return EXIT_USAGE
+    if args.base_url:
+        from annotarium.load_registries import valid_base_url
+
+        if not valid_base_url(args.base_url):
+            print(f"annotarium: error: --base-url {args.base_url!r} is not an absolute "
+                  "http(s) URL", file=sys.stderr)
+            return EXIT_USAGE
     try:
         with TerminalProgress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             result = build_site(source, args.output, base_url=args.base_url, clean=args.clean,
                                 progress=progress, search=args.search)
     except OutputError as exc:
         print(f"annotarium: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SearchIndexError as exc:
-        print(f"annotarium: error: search index: {exc}\n"
-              "  the previous site, if any, is unchanged", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
@@ -291,6 +288,12 @@ def _run_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
+    except Exception as exc:
+        if not is_search_error(exc):
+            raise
+        print(f"annotarium: error: search index: {exc}\n"
+              "  the previous site, if any, is unchanged", file=sys.stderr)
+        return EXIT_USAGE
     if result.check is None:
         if not args.quiet:
             print(f"Nothing changed since the last build ({result.seconds * 1000:.0f} ms); "

@@ -20,7 +20,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 LIST_SEPARATOR = "; "
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -275,21 +274,39 @@ def actors_graphml(data: dict[str, Any]) -> bytes:
             "mentions": len(actor["mentions"]),
             "articles": len(actor["articles"]),
         }
-        lines.append(f"    <node id={quoteattr(actor['id'])}>")
+        lines.append(f"    <node id={xml_attr(actor['id'])}>")
         lines.extend(
-            f'      <data key="{key}">{escape(str(values[key]))}</data>' for key, _ in _NODE_KEYS
+            f'      <data key="{key}">{xml_text(str(values[key]))}</data>' for key, _ in _NODE_KEYS
         )
         lines.append("    </node>")
     for actor in data["actors"]:
         for other in actor["co_mentioned"]:
             if actor["id"] < other["actor"]:
                 lines.append(
-                    f"    <edge source={quoteattr(actor['id'])} "
-                    f"target={quoteattr(other['actor'])}>"
+                    f"    <edge source={xml_attr(actor['id'])} "
+                    f"target={xml_attr(other['actor'])}>"
                     f'<data key="weight">{other["count"]}</data></edge>'
                 )
     lines.extend(["  </graph>", "</graphml>"])
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def xml_text(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped (as ``xml.sax.saxutils.escape``,
+    which is not imported: it loads ``urllib.request`` and the HTTP stack with it)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def xml_attr(text: str) -> str:
+    """An XML attribute value with its quotes, as ``xml.sax.saxutils.quoteattr`` writes it:
+    double quotes unless the value holds one (then single quotes, or ``&quot;`` when it
+    holds both), and tabs and line breaks as character references."""
+    text = xml_text(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
 
 
 # --- iCalendar ------------------------------------------------------------------------
@@ -304,6 +321,8 @@ def ics_escape(text: str) -> str:
 def fold(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets (RFC 5545 3.1), never inside a
     UTF-8 character; continuation lines start with one space."""
+    if len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
+        return line
     pieces: list[str] = []
     current, size = "", 0
     limit = 75

@@ -10,7 +10,6 @@ output never depends on how the work was split.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -25,10 +24,11 @@ _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by 
 def workers_for(count: int, minimum: int) -> int:
     """How many processes to use for ``count`` items (1 means: do it here)."""
     cores = min(os.cpu_count() or 1, 8)
-    if (count < minimum or cores < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if count < minimum or cores < 2 or threading.active_count() > 1:
         return 1
-    return cores
+    import multiprocessing  # only when it may fork: a small build need not load it
+
+    return cores if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def fork_map(function: Callable[[T], R], items: Sequence[T], minimum: int) -> list[R]:
@@ -47,6 +47,8 @@ def fork_imap(function: Callable[[T], R], items: Sequence[T], minimum: int) -> I
     _WORK = (function, items)
     chunk = max(4, len(items) // (workers * 8))  # small chunks balance uneven items
     bounds = [(start, chunk) for start in range(0, len(items), chunk)]
+    import multiprocessing
+
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for part in pool.imap(_run_chunk, bounds):

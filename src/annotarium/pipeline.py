@@ -11,6 +11,7 @@ import functools
 import gc
 import hashlib
 import json
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -433,7 +434,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, state is not None)  # keep_spare, by position
+    written = write_site(files(), output, state is not None)
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()
@@ -517,14 +518,25 @@ def _same_bytes(path: Path, content: bytes) -> bool:
         return False
 
 
+def is_search_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a :class:`~annotarium.search_pagefind.SearchIndexError`. Only a
+    build that indexed can raise one, and that build has loaded the module: asking needs
+    no import, so a build without search never loads the search modules (nor asyncio)."""
+    module = sys.modules.get("annotarium.search_pagefind")
+    return module is not None and isinstance(exc, module.SearchIndexError)
+
+
 def build_errors(source: Path, output: Path, state: BuildState | None = None) -> list[str]:
     """Build, and return the errors as ``check`` prints them (empty on success)."""
-    from annotarium.search_pagefind import SearchIndexError
     from annotarium.write import OutputError
 
     try:
         result = build_site(source, output, state=state)
-    except (OutputError, OSError, SearchIndexError) as exc:
+    except (OutputError, OSError) as exc:
+        return [f"annotarium: error: {exc}"]
+    except Exception as exc:
+        if not is_search_error(exc):
+            raise
         return [f"annotarium: error: {exc}"]
     if result.output is None:
         return [d.format() for d in result.check.diagnostics.errors]

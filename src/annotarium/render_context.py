@@ -74,8 +74,9 @@ def json_script(value: Any) -> Markup:
     return Markup(text)
 
 
-# Characters XML 1.0 does not allow at all (control characters a text export may hold).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 does not allow at all (control characters a text export may hold),
+# listed rather than as the complement of the allowed ranges, which compiles 10× slower.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_escape(value: str) -> str:

@@ -29,6 +29,9 @@ def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # no stat of a template's file each time it is used: an environment is kept only
+        # while every template file is the same (see site_environment)
+        auto_reload=False,
     )
     env.filters["url"] = _url_filter
     env.filters["plural"] = _plural

@@ -1,9 +1,9 @@
-"""Indexing search shards with Pagefind, through its Python API (the ``pagefind`` package,
-whose ``pagefind[bin]`` extra ships the binary).
+"""Indexing search shards with Pagefind's service (``pagefind --service``, the binary that
+the ``pagefind[bin]`` package ships).
 
 :func:`index_shards` runs Pagefind services for a build and, for each shard
 given, creates an index, adds the shard's custom records and takes the bundle's
-files from the service in memory (``get_files``), as ``(site path, bytes)`` pairs
+files from the service in memory (``GetFiles``), as ``(site path, bytes)`` pairs
 for the writer: nothing is written outside the output directory.
 Only the files a reader's browser loads are kept: Pagefind's script, worker and
 WebAssembly in the primary bundle, and the index, fragments, filters and metadata
@@ -11,13 +11,15 @@ of every shard (not Pagefind's own search UIs).
 
 Three things are fixed here that Pagefind leaves open:
 
-* **Speed.** The Python API's service polls its pipe with a 100 ms sleep between
-  messages, which would cost an hour for the tens of thousands of records of a
-  large archive; :func:`_service_type` waits on the pipe instead.
-* **Complete files.** ``write_files`` answers before the files it writes are all
+* **Speed.** The service is driven here, over its pipes, without Pagefind's Python API:
+  that API polls its pipe with a 100 ms sleep between messages (an hour for the tens of
+  thousands of records of a large archive), and it runs on asyncio, whose import alone
+  is a tenth of the time a small archive takes to build. :class:`_Service` writes
+  requests and reads answers as each pipe is ready (``selectors``), several services at
+  once, with answers of any size.
+* **Complete files.** ``WriteFiles`` answers before the files it writes are all
   on disk (Pagefind does not flush them), so a bundle read back at once may be cut
-  short. ``get_files`` returns the same files in its answer instead; the service's
-  pipe is given room for answers of any size (the API's 2 MiB would deadlock).
+  short. ``GetFiles`` returns the same files in its answer instead.
 * **Determinism.** Pagefind writes a filter's values in hash-map order, which
   changes from run to run, and names files after their contents. The filter files
   are rewritten with their values sorted (so the same records give the same
@@ -28,16 +30,19 @@ Three things are fixed here that Pagefind leaves open:
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
-import functools
 import gzip
 import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+import selectors
+import shutil
+import subprocess
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +53,6 @@ _MAGIC = b"pagefind_dcd"
 _DATA_FOLDERS = ("index", "fragment", "filter")
 _PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js")
 MAX_SERVICES = 4  # Pagefind services run at once for a build with many shards to index
-STREAM_LIMIT = 1 << 30  # the longest answer read from the service (a shard's files)
 SHARD_TIMEOUT = 900  # seconds; a shard of 64 long articles takes about one
 
 
@@ -63,142 +67,212 @@ def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[s
     """Index each shard with Pagefind; return each shard's files as (site path, bytes)."""
     if not shards:
         return {}
+    binary = pagefind_executable()
+    if binary is None:
+        raise SearchIndexError(
+            "Pagefind's program is not installed; install it with "
+            f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
+            "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
+        )
     try:
-        return asyncio.run(_index_all(shards, language))
+        return _index_all(binary, shards, language)
     except SearchIndexError:
         raise
+    except TimeoutError as exc:  # an OSError too: first
+        raise SearchIndexError(
+            f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
+        ) from exc
     except OSError as exc:  # the binary is missing or cannot run
         raise SearchIndexError(
             f"Pagefind's program could not be run ({exc}); install it with "
             f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
             "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
         ) from exc
-    except TimeoutError as exc:
-        raise SearchIndexError(
-            f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
-        ) from exc
-    except Exception as exc:  # Pagefind reports its failures as bare Exceptions
+    except Exception as exc:  # Pagefind reports its failures as messages
         raise SearchIndexError(f"Pagefind failed to index the archive: {exc}") from exc
+
+
+def pagefind_executable() -> Path | None:
+    """Pagefind's program, found as Pagefind's Python API finds it: $PAGEFIND_BINARY_PATH,
+    then the ``pagefind_bin_extended`` or ``pagefind_bin`` package, then the PATH."""
+    given = os.environ.get("PAGEFIND_BINARY_PATH")
+    if given is not None:
+        return Path(given)
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            module = __import__(package)
+            return Path(module.get_executable())
+        except (ImportError, FileNotFoundError):
+            continue
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return Path(found) if found else None
 
 
 def pagefind_available() -> bool:
     """Whether the Pagefind package and its program are installed."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return False
-    path = get_executable()
-    return path is not None and Path(path).exists()
+    path = pagefind_executable()
+    return path is not None and path.exists()
 
 
-async def _index_all(shards: Sequence[Job], language: str) -> dict[str, list[tuple[str, bytes]]]:
-    try:
-        from pagefind.index import IndexConfig
+class _Service:
+    """One ``pagefind --service`` process. A request is base64 JSON ended by a comma, and
+    so is each answer, which names the request's ``message_id``; ``on_answer`` is called
+    with an answer's payload when it arrives (see :func:`_index_all`)."""
 
-        service_type = _service_type()
-    except ImportError as exc:
-        raise SearchIndexError(
-            "the Pagefind package is not installed; install it with "
-            f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
-            "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
-        ) from exc
-    config = IndexConfig(force_language=language)
+    def __init__(self, binary: Path) -> None:
+        self.process = subprocess.Popen(
+            [str(binary), "--service"], cwd=Path.cwd(), stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stdin, self.stdout = self.process.stdin.fileno(), self.process.stdout.fileno()
+        os.set_blocking(self.stdin, False)
+        os.set_blocking(self.stdout, False)
+        self.outbox: deque[memoryview] = deque()  # requests not yet written, in order
+        self.inbox = bytearray()  # the start of an answer not yet complete
+        self.waiting: dict[int, Callable[[dict[str, Any]], None]] = {}
+        self.last_id = 0
+
+    def send(self, payload: dict[str, Any], on_answer: Callable[[dict[str, Any]], None]
+             ) -> None:
+        self.last_id += 1
+        self.waiting[self.last_id] = on_answer
+        request = json.dumps({"message_id": self.last_id, "payload": payload})
+        self.outbox.append(memoryview(base64.b64encode(request.encode("utf-8")) + b","))
+
+    def write(self) -> None:
+        """Write what the pipe takes now."""
+        while self.outbox:
+            try:
+                written = os.write(self.stdin, self.outbox[0])
+            except BlockingIOError:
+                return
+            if written == len(self.outbox[0]):
+                self.outbox.popleft()
+            else:
+                self.outbox[0] = self.outbox[0][written:]
+
+    def read(self) -> None:
+        """Read what the pipe holds now, and hand over every complete answer."""
+        try:
+            chunk = os.read(self.stdout, 1 << 20)
+        except BlockingIOError:
+            return
+        if not chunk:
+            raise RuntimeError("Pagefind's service stopped before it answered")
+        start = len(self.inbox)
+        self.inbox += chunk
+        end = self.inbox.find(b",", start)
+        while end >= 0:
+            message, self.inbox = bytes(self.inbox[:end + 1]), self.inbox[end + 1:]
+            answer = _decode(message)
+            if answer is not None:
+                self._resolve(answer)
+            end = self.inbox.find(b",")
+
+    def _resolve(self, answer: dict[str, Any]) -> None:
+        message_id = answer.get("message_id")
+        payload = answer["payload"]
+        if message_id is None and (original := payload.get("original_message")):
+            with contextlib.suppress(ValueError, AttributeError):
+                message_id = json.loads(original).get("message_id")
+        on_answer = self.waiting.pop(message_id, None)
+        if on_answer is None:  # no request of ours waits for it (as Pagefind's API ignores it)
+            return
+        if payload["type"] == "Error":
+            raise RuntimeError(payload["message"])
+        on_answer(payload)
+
+    def close(self) -> None:
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()  # type: ignore[union-attr]
+        self.process.terminate()
+        self.process.wait()
+
+
+class _ShardJob:
+    """A service's work, one shard after the other: create an index, add the records,
+    and once every record is in, take the files and delete the index."""
+
+    def __init__(self, service: _Service, jobs: list[Job], language: str,
+                 results: dict[str, list[tuple[str, bytes]]]) -> None:
+        self.service, self.jobs, self.language, self.results = service, jobs, language, results
+        self.deadline = 0.0
+        self.done = False
+        self.next_shard()
+
+    def next_shard(self) -> None:
+        if not self.jobs:
+            self.done = True
+            return
+        self.shard, self.records = self.jobs.pop(0)
+        self.deadline = time.monotonic() + SHARD_TIMEOUT
+        self.service.send({"type": "NewIndex", "config": {"force_language": self.language}},
+                          self.add_records)
+
+    def add_records(self, answer: dict[str, Any]) -> None:
+        index_id = answer["index_id"]
+        self.pending = len(self.records)
+        if not self.records:
+            self.get_files(index_id)
+        for record in self.records:
+            self.service.send({
+                "type": "AddRecord", "index_id": index_id, "url": record.url,
+                "content": record.content, "language": self.language,
+                "meta": dict(record.meta), "filters": {k: list(v) for k, v in record.filters},
+                "sort": None,
+            }, lambda _answer, index_id=index_id: self.added(index_id))
+
+    def added(self, index_id: int) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.get_files(index_id)
+
+    def get_files(self, index_id: int) -> None:
+        def take(answer: dict[str, Any]) -> None:
+            files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]}
+            self.results[self.shard.folder] = _collect(files, self.shard)
+            self.service.send({"type": "DeleteIndex", "index_id": index_id},
+                              lambda _answer: self.next_shard())
+
+        self.service.send({"type": "GetFiles", "index_id": index_id}, take)
+
+
+def _index_all(binary: Path, shards: Sequence[Job], language: str
+               ) -> dict[str, list[tuple[str, bytes]]]:
     results: dict[str, list[tuple[str, bytes]]] = {}
-
-    async def work(service: Any, numbered: list[tuple[int, Job]]) -> None:
-        for number, job in numbered:
-            await asyncio.wait_for(one(service, number, *job), SHARD_TIMEOUT)
-
-    async def one(
-        service: Any, number: int, shard: SearchShard, records: Sequence[SearchRecord]
-    ) -> None:
-        index = await service.create_index(config)
-        await asyncio.gather(
-            *(
-                index.add_custom_record(
-                    url=r.url,
-                    content=r.content,
-                    language=language,
-                    meta=dict(r.meta),
-                    filters={k: list(v) for k, v in r.filters},
-                )
-                for r in records
-            )
-        )
-        files = await index.get_files()
-        await index.delete_index()
-        results[shard.folder] = _collect({f["path"]: f["content"] for f in files}, shard)
-
     # Pagefind indexes one index at a time: one service per core for many shards
     workers = max(1, min(len(shards), os.cpu_count() or 1, MAX_SERVICES))
-    services = []
+    services: list[_Service] = []
     try:
         for _ in range(workers):
-            services.append(await service_type().launch())
-        numbered = list(enumerate(shards))
-        await asyncio.gather(
-            *(work(service, numbered[i::workers]) for i, service in enumerate(services))
-        )
+            services.append(_Service(binary))
+        jobs = [_ShardJob(service, list(shards[i::workers]), language, results)
+                for i, service in enumerate(services)]
+        with selectors.DefaultSelector() as selector:
+            for service in services:
+                selector.register(service.stdout, selectors.EVENT_READ, service)
+            writing: set[int] = set()  # the request pipes watched: those with requests to write
+            while not all(job.done for job in jobs):
+                for service in services:
+                    if service.outbox and service.stdin not in writing:
+                        selector.register(service.stdin, selectors.EVENT_WRITE, service)
+                        writing.add(service.stdin)
+                    elif not service.outbox and service.stdin in writing:
+                        selector.unregister(service.stdin)
+                        writing.discard(service.stdin)
+                left = min(job.deadline for job in jobs if not job.done) - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                for key, _ in selector.select(left):
+                    if key.fd == key.data.stdin:
+                        key.data.write()
+                    else:
+                        key.data.read()
     finally:
         for service in services:
-            await service.close()
+            service.close()
     return results
-
-
-@functools.cache
-def _service_type() -> type:
-    """Pagefind's service, reading each response as soon as it arrives: the same message
-    handling as ``PagefindService._wait_for_responses`` in the pinned version, without
-    its ``asyncio.sleep(0.1)`` before every read."""
-    from pagefind.service import PagefindService
-
-    class Service(PagefindService):  # type: ignore[misc]
-        async def launch(self) -> Service:
-            self._backend = await asyncio.create_subprocess_exec(
-                self._bin,
-                "--service",
-                cwd=Path.cwd(),
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,
-                limit=STREAM_LIMIT,
-            )
-            self._poll_task = self._loop.create_task(self._wait_for_responses())
-            return self
-
-        async def _wait_for_responses(self) -> None:
-            try:
-                while True:
-                    output = await self._backend.stdout.readuntil(b",")
-                    response = _decode(output)
-                    if response is not None:
-                        self._resolve(response)
-            except Exception as exc:  # the service ended or broke: fail what waits on it
-                for future in self._responses.values():
-                    if not future.done():
-                        future.set_exception(exc)
-                self._responses.clear()
-
-        def _resolve(self, response: dict[str, Any]) -> None:
-            message_id = response.get("message_id")
-            payload = response["payload"]
-            if message_id is None and (original := payload.get("original_message")):
-                with contextlib.suppress(ValueError, AttributeError):
-                    message_id = json.loads(original).get("message_id")
-            future = self._responses.pop(message_id, None)
-            if future is None or future.done():
-                return
-            if payload["type"] == "Error":
-                future.set_exception(Exception(payload["message"]))
-            else:
-                future.set_result(payload)
-
-        async def close(self) -> None:
-            self._poll_task.cancel()
-            self._backend.terminate()
-            await self._backend.wait()
-
-    return Service
 
 
 _MESSAGE = re.compile(rb"[A-Za-z0-9+/=]*,$")
@@ -206,8 +280,9 @@ _MESSAGE = re.compile(rb"[A-Za-z0-9+/=]*,$")
 
 def _decode(chunk: bytes) -> Any:
     """One message from the service: base64 JSON ended by a comma. The service's log
-    lines share the pipe (the Python API joins its stderr to stdout), so what comes
-    before the message's own characters is skipped, and so is a chunk that is no message."""
+    lines could share the pipe (Pagefind's Python API joins its stderr to stdout), so what
+    comes before the message's own characters is skipped, and so is a chunk that is no
+    message."""
     found = _MESSAGE.search(chunk)
     try:
         return json.loads(base64.b64decode(found.group()[:-1])) if found else None
