@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from annotarium import __version__
 from annotarium.dates import DateValue
 from annotarium.edtf import to_edtf
 from annotarium.link import LinkedArchive, Passage
-from annotarium.model import Annotation, DateRef, Mention, Note, Quote, Span
+from annotarium.model import AnchoredArticle, Annotation, DateRef, Mention, Note, Quote, Span
 
 FORMAT_VERSION = 1
 
@@ -55,7 +55,8 @@ EXPORTS: tuple[tuple[str, str], ...] = (
 @dataclass(frozen=True)
 class ExportFile:
     path: str  # relative to the site root, POSIX
-    content: bytes
+    content: bytes | None  # None: the previous build's file, carried over (see ``digest``)
+    digest: str = ""  # a digest of what the file is made from; equal digests, equal bytes
 
 
 def export_files(linked: LinkedArchive, base_url: str = "") -> list[ExportFile]:
@@ -65,37 +66,16 @@ def export_files(linked: LinkedArchive, base_url: str = "") -> list[ExportFile]:
 
 def iter_exports(linked: LinkedArchive, base_url: str = "") -> Iterator[ExportFile]:
     """The export files one at a time, so that each can be written and freed before the
-    next is made (on a 2,000-article archive they are 120 MB)."""
-    from annotarium.export_annotations import annotations_bytes
-    from annotarium.export_tables import (
-        actors_csv,
-        actors_graphml,
-        events_csv,
-        events_ics,
-        mentions_csv,
-        quotes_csv,
-    )
+    next is made (on a 2,000-article archive they are 120 MB). This is a clean build's
+    view of :class:`annotarium.export_cache.ExportRun`, which also reuses the previous
+    build's files."""
+    from annotarium.export_cache import ExportRun
 
-    makers: dict[str, Callable[[dict[str, Any]], bytes]] = {
-        "data/archive.json": lambda data: json_lines(data, ARCHIVE_LISTS),
-        "data/quotes.csv": quotes_csv,
-        "data/mentions.csv": mentions_csv,
-        "data/actors.csv": actors_csv,
-        "data/events.csv": events_csv,
-        "data/actors.graphml": actors_graphml,
-        "data/annotations.jsonld": annotations_bytes,
-        "data/events.ics": events_ics,
-    }
-    with _collector_paused():
-        data = archive_data(linked, base_url)
-    for path, _ in EXPORTS:
-        with _collector_paused():
-            content = makers[path](data)
-        yield ExportFile(path, content)
+    return ExportRun(linked, base_url).files()
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The exports allocate millions of small acyclic objects while the whole linked archive
     is alive; the cyclic garbage collector would walk all of it again and again (over a
     third of the export's time on a 2,000-article archive) and can find nothing to free."""
@@ -114,6 +94,11 @@ compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encod
 def json_lines(value: dict[str, Any], lists: tuple[str, ...] = ()) -> bytes:
     """Compact JSON (the C encoder: fast on large archives) with each item of the top-level
     ``lists`` on a line of its own, so the files diff and grep well."""
+    return ("{" + json_members(value, lists) + "}\n").encode("utf-8")
+
+
+def json_members(value: dict[str, Any], lists: tuple[str, ...] = ()) -> str:
+    """The members of :func:`json_lines`' object, without its braces: a piece of it."""
     encode = compact_json
     parts = []
     for key, item in value.items():
@@ -122,7 +107,7 @@ def json_lines(value: dict[str, Any], lists: tuple[str, ...] = ()) -> bytes:
             parts.append(f"{encode(key)}:[\n{inner}\n]")
         else:
             parts.append(f"{encode(key)}:{encode(item)}")
-    return ("{" + ",\n".join(parts) + "}\n").encode("utf-8")
+    return ",\n".join(parts)
 
 
 # --- the data model -------------------------------------------------------------------
@@ -162,16 +147,49 @@ def date_data(date: DateValue | None) -> dict[str, Any] | None:
 
 def archive_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
     """The archive as plain data: what ``data/archive.json`` holds, sorted and stable."""
-    archive = linked.archive
-    config = archive.config
+    articles, annotations = [], []
+    for article in sorted(linked.anchored.articles, key=lambda a: a.slug):
+        record, items = article_records(article)
+        articles.append(record)
+        annotations.extend(items)
+    return {**head_data(linked, base_url), "articles": articles, "annotations": annotations,
+            **registry_data(linked)}
+
+
+def site_base(base_url: str) -> str:
+    """The base URL as the exports write it: '' or ending in '/'."""
     base = base_url.strip()
-    if base and not base.endswith("/"):
-        base += "/"
-    articles = sorted(linked.anchored.articles, key=lambda a: a.slug)
-    annotations: list[dict[str, Any]] = []
-    for article in articles:
-        text = article.article.text.text
-        annotations.extend(_annotation_data(article.slug, text, span) for span in article.spans)
+    return base + "/" if base and not base.endswith("/") else base
+
+
+def head_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
+    """The first members of ``archive.json``: the format, the tool, the site."""
+    config = linked.archive.config
+    return {
+        "format": "annotarium-archive",
+        "format_version": FORMAT_VERSION,
+        "generator": f"Annotarium {__version__}",
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "base_url": site_base(base_url),
+            "language": config.language,
+        },
+    }
+
+
+def article_records(article: AnchoredArticle) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One article's share of ``archive.json``: its entry and its annotations (in order);
+    a function of the article alone."""
+    text = article.article.text.text
+    return _article_data(article), [_annotation_data(article.slug, text, span)
+                                    for span in article.spans]
+
+
+def registry_data(linked: LinkedArchive) -> dict[str, Any]:
+    """The last members of ``archive.json``: actors, places, topics and events, each with
+    the annotations and articles that refer to it."""
+    archive = linked.archive
 
     def refs(passages: Iterable[Passage]) -> list[str]:
         return sorted([f"{p.article.article.slug}#{p.span.annotation.id}" for p in passages])
@@ -253,26 +271,10 @@ def archive_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
                 "articles": sorted({p.article.slug for p in entry.passages}),
             }
         )
-    return {
-        "format": "annotarium-archive",
-        "format_version": FORMAT_VERSION,
-        "generator": f"Annotarium {__version__}",
-        "site": {
-            "title": config.title,
-            "description": config.description,
-            "base_url": base,
-            "language": config.language,
-        },
-        "articles": [_article_data(a) for a in articles],
-        "annotations": annotations,
-        "actors": actors,
-        "places": places,
-        "topics": topics,
-        "events": events,
-    }
+    return {"actors": actors, "places": places, "topics": topics, "events": events}
 
 
-def _article_data(anchored: Any) -> dict[str, Any]:
+def _article_data(anchored: AnchoredArticle) -> dict[str, Any]:
     article = anchored.article
     meta = article.meta
     published = meta.published

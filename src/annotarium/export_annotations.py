@@ -17,6 +17,7 @@ the file is read from: they become absolute wherever the site is published.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from annotarium.export import compact_json, event_page, page_of
@@ -75,49 +76,62 @@ def _link(source: str, purpose: str) -> dict[str, Any]:
 
 def annotations_jsonld(data: dict[str, Any]) -> dict[str, Any]:
     """The AnnotationCollection of every explicit annotation in ``data`` (archive_data)."""
-    site = data["site"]
-    iris = Iris(site["base_url"])
-    language = site["language"] or "en"
-    wikidata = {
-        (kind, entry["id"]): entry.get("wikidata")
-        for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
-        for entry in data[table]
-    }
-    texts = {article["slug"]: article["text"] for article in data["articles"]}
-    items = [
-        _annotation(item, iris, language, wikidata, texts[item["article"]])
-        for item in data["annotations"]
-        if not item.get("auto")
-    ]
-    page_id = f"{iris.collection}#page-1"
-    return {
-        "@context": ANNO_CONTEXT,
-        "id": iris.collection,
-        "type": "AnnotationCollection",
-        "label": f"Annotations of {site['title']}",
-        "total": len(items),
-        "first": {
-            "id": page_id,
-            "type": "AnnotationPage",
-            "partOf": iris.collection,
-            "startIndex": 0,
-            "items": items,
-        },
-        "last": page_id,
-    }
+    return json.loads(annotations_bytes(data))
 
 
 def annotations_bytes(data: dict[str, Any]) -> bytes:
     """The collection as compact JSON, one annotation per line."""
-    collection = annotations_jsonld(data)
-    page = dict(collection.pop("first"))
-    items = page.pop("items")
+    site = data["site"]
+    wikidata = wikidata_ids(data)
+    texts = {article["slug"]: article["text"] for article in data["articles"]}
+    items = [line for article in data["articles"] for line in [annotation_lines(
+        [i for i in data["annotations"] if i["article"] == article["slug"]],
+        texts[article["slug"]], site["base_url"], site["language"], wikidata)] if line]
+    total = sum(1 for item in data["annotations"] if not item.get("auto"))
+    head, tail = collection_frame(site["title"], site["base_url"], total)
+    body = b",\n".join(items)
+    return head + body + tail
 
+
+def wikidata_ids(data: dict[str, Any]) -> dict[tuple[str, str], str | None]:
+    """(kind, id) -> Wikidata id of every actor, place and topic in ``data``."""
+    return {
+        (kind, entry["id"]): entry.get("wikidata")
+        for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
+        for entry in data[table]
+    }
+
+
+def collection_frame(title: str, base_url: str, total: int) -> tuple[bytes, bytes]:
+    """What comes before and after the annotations (one per line, joined by ``,\n``) in
+    ``annotations.jsonld``: the collection, and its one page up to ``"items":[``."""
+    iris = Iris(base_url)
+    page_id = f"{iris.collection}#page-1"
+    collection = {
+        "@context": ANNO_CONTEXT,
+        "id": iris.collection,
+        "type": "AnnotationCollection",
+        "label": f"Annotations of {title}",
+        "total": total,
+        "last": page_id,
+    }
+    page = {"id": page_id, "type": "AnnotationPage", "partOf": iris.collection, "startIndex": 0}
     dump = compact_json
     head = ",\n".join(f"{dump(k)}:{dump(v)}" for k, v in collection.items())
     page_head = ",".join(f"{dump(k)}:{dump(v)}" for k, v in page.items())
-    lines = ",\n".join([dump(item) for item in items])
-    return f'{{{head},\n"first":{{{page_head},"items":[\n{lines}\n]}}}}\n'.encode()
+    return (f'{{{head},\n"first":{{{page_head},"items":[\n'.encode(), b"\n]}}\n")
+
+
+def annotation_lines(items: list[dict[str, Any]], text: str, base_url: str,
+                     language: str | None, wikidata: dict[tuple[str, str], str | None]
+                     ) -> bytes:
+    """One article's annotations (``archive.json``'s records of it, with its ``text``) as
+    Web Annotations, one per line joined by ``,\n``; the mentions found by alias are
+    left out."""
+    iris = Iris(base_url)
+    lang = language or "en"
+    return ",\n".join([compact_json(_annotation(item, iris, lang, wikidata, text))
+                        for item in items if not item.get("auto")]).encode()
 
 
 def _annotation(

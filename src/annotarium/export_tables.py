@@ -37,11 +37,16 @@ def safe_cell(value: Any) -> Any:
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """The table as CSV; every cell passes :func:`safe_cell`, inlined for the common cases
-    (a large archive has a million cells)."""
+    """The table as CSV: the header row, then the rows."""
+    return csv_rows([header]) + csv_rows(rows)
+
+
+def csv_rows(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows of a CSV table, each ending in CRLF; every cell passes :func:`safe_cell`,
+    inlined for the common cases (a large archive has a million cells). Rows are written
+    one by one, so the rows of a table can be made in parts and joined."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
     starts = _FORMULA_START
     writer.writerows(
         [
@@ -123,10 +128,11 @@ EVENT_COLUMNS = (
 )
 
 
-def quotes_csv(data: dict[str, Any]) -> bytes:
-    names = {actor["id"]: actor["name"] for actor in data["actors"]}
+def quote_rows(items: Iterable[dict[str, Any]], names: dict[str, str]) -> bytes:
+    """The rows of ``quotes.csv`` for these annotations (``archive.json``'s records);
+    ``names`` maps actor ids to names."""
     rows = []
-    for item in data["annotations"]:
+    for item in items:
         if item["kind"] != "quote":
             continue
         cites = item["cites"]
@@ -150,17 +156,14 @@ def quotes_csv(data: dict[str, Any]) -> bytes:
                 f"articles/{item['article']}/index.html#{item['id']}",
             )
         )
-    return _csv(QUOTE_COLUMNS, rows)
+    return csv_rows(rows)
 
 
-def mentions_csv(data: dict[str, Any]) -> bytes:
-    names = {
-        (kind, entry["id"]): entry["name"]
-        for kind, table in (("actor", "actors"), ("place", "places"), ("topic", "topics"))
-        for entry in data[table]
-    }
+def mention_rows(items: Iterable[dict[str, Any]], names: dict[tuple[str, str], str]) -> bytes:
+    """The rows of ``mentions.csv`` for these annotations; ``names`` maps (kind, id) of
+    actors, places and topics to names."""
     rows = []
-    for item in data["annotations"]:
+    for item in items:
         if item["kind"] not in ("actor", "place", "topic"):
             continue
         anchor = item["anchor"]
@@ -179,7 +182,7 @@ def mentions_csv(data: dict[str, Any]) -> bytes:
                 f"articles/{item['article']}/index.html#{item['id']}",
             )
         )
-    return _csv(MENTION_COLUMNS, rows)
+    return csv_rows(rows)
 
 
 def actors_csv(data: dict[str, Any]) -> bytes:
@@ -334,16 +337,16 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces)
 
 
-def events_ics(data: dict[str, Any]) -> bytes:
-    """The dated events as all-day VEVENTs; undated events are left out."""
+def events_ics(data: dict[str, Any], newest: str | None) -> bytes:
+    """The dated events as all-day VEVENTs; undated events are left out. ``newest`` is
+    the newest publication date of the archive's articles (ISO), if any."""
     site = data["site"]
     base = site["base_url"]
     host = urlsplit(base).hostname if base else None
     uid_domain = host or "annotarium.invalid"
-    published = [a["published"]["date"] for a in data["articles"] if a["published"]]
     # DTSTAMP must be a UTC time; a clock would make builds differ, so it is the newest
     # publication date in the archive (1970-01-01 when none is known).
-    stamp = (max(published) if published else "1970-01-01").replace("-", "") + "T000000Z"
+    stamp = (newest or "1970-01-01").replace("-", "") + "T000000Z"
     places = {place["id"]: place["name"] for place in data["places"]}
     topics = {topic["id"]: topic["name"] for topic in data["topics"]}
     lines = [

@@ -27,6 +27,7 @@ from annotarium.resources import builtin_templates
 if TYPE_CHECKING:
     from annotarium.cache import BuildCache
     from annotarium.diagnostics import Diagnostic, Diagnostics
+    from annotarium.export_cache import ExportIndex
     from annotarium.link import LinkedArchive, LinkMemo
     from annotarium.load import Foundation
     from annotarium.load_references import ReferenceMemo
@@ -63,6 +64,8 @@ class BuildState:
     # the last build's cache as written, and the (inode, size, mtime) of its file then:
     # while the file is that one, it need not be read back and checked again
     cache: tuple[BuildCache, tuple[int, int, int]] | None = None
+    exports: ExportIndex | None = None  # where each article's share lies in the data exports
+    pictures: dict[str, str] | None = None  # the whole-archive pictures, by their data
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class BuildResult:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     cache: BuildCache | None = field(default=None, repr=False)  # what this build recorded
+    exports: ExportIndex | None = None  # the index of the data exports written
+    pictures: dict[str, str] | None = None  # the whole-archive pictures drawn or kept
 
     @property
     def unchanged(self) -> bool:
@@ -256,6 +261,7 @@ def build_site(
                     state=state)
     if state is not None and result.check is not None:
         state.memo = result.check.memo
+        state.exports, state.pictures = result.exports, result.pictures
     if state is not None and result.cache is not None:
         state.cache = (result.cache, _file_identity(output / cache.CACHE_FILE))
     return result
@@ -316,15 +322,20 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                       checked: CheckResult, file_sha: Callable[[Path], str | None],
                       search: bool | None = None, state: BuildState | None = None
                       ) -> BuildResult:
+    """Render, export and write. The export index and the pictures of the previous build
+    come from ``state`` (``serve``'s memory) when it has them, else from ``output``; not
+    at all when the previous build's cache was not valid (``previous_pages`` empty)."""
     from annotarium import cache
-    from annotarium.export import iter_exports
+    from annotarium.export_cache import INDEX_FILE, ExportRun, file_reader, read_index
     from annotarium.memo import memo_path
     from annotarium.parallel import fork_imap
     from annotarium.render import RenderOptions, iter_pages
+    from annotarium.render_picture_cache import PICTURES_FILE, PictureCache, read_pictures
     from annotarium.write import write_site
 
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
+    kept = state if previous_pages else None
     linked = checked.linked
     archive = linked.archive
     config = archive.config
@@ -353,6 +364,9 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             for name in ("actors", "places", "topics", "events"))),
         search=config.search if search is None else search,
         page_memo=state.pages if state is not None else None,
+        pictures=PictureCache(kept.pictures if kept is not None and kept.pictures is not None
+                              else read_pictures(output, __version__) if previous_pages
+                              else None),
     )
     rendering = time.perf_counter()
     progress("rendering and writing")
@@ -360,6 +374,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     digests: dict[str, str] = {}
     exporting = [0.0]
     searching = [0.0]
+    export_index: list[ExportIndex | None] = [None]
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
@@ -371,20 +386,29 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                 digests[page.path] = page.digest
             yield page.path, page.content
         progress("exporting data")
-        exports = iter_exports(linked, options.base_url)
+        # each export is carried over when its inputs are those of the last build, else
+        # assembled from each article's share, copied from the last build's file where
+        # the article did not change (see export_cache.py)
+        making = time.perf_counter()
+        index = kept.exports if kept is not None and kept.exports is not None \
+            else read_index(output) if previous_pages else None
+        run = ExportRun(linked, options.base_url, options.article_inputs, index,
+                        file_reader(output), previous_pages, options.registry_files)
+        exporting[0] += time.perf_counter() - making
+        made = run.files()
         while True:
             making = time.perf_counter()
-            export = next(exports, None)
+            export = next(made, None)
             exporting[0] += time.perf_counter() - making
             if export is None:
                 break
-            # an export depends on the whole archive: it is made every time, and kept
-            # (not written again) when its bytes are those of the last build
             kinds["data"] += 1
-            digest = cache.content_digest(export.content)
-            digests[export.path] = digest
-            yield export.path, None if previous_pages.get(export.path) == digest \
-                else export.content
+            if export.digest:
+                digests[export.path] = export.digest
+            yield export.path, export.content
+        export_index[0] = run.index
+        yield INDEX_FILE, run.index.to_json()
+        yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
         if options.search:
             progress("indexing for search")
             began = time.perf_counter()
@@ -430,6 +454,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             "export": exporting[0],  # making the data/ files
             "search index": searching[0],
         },
+        exports=export_index[0],
+        pictures=options.pictures.current if options.pictures is not None else None,
     )
 
 

@@ -81,7 +81,7 @@ from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import Page, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
 from annotarium.render_memo import PageMemo, articles_key, registries_key
-from annotarium.render_pictures import Pictures
+from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
 from annotarium.render_templates import site_environment
 
@@ -100,6 +100,7 @@ class RenderOptions:
     registry_files: str = ""  # a digest of the registry files, for the same
     search: bool = False  # the search page, and a search box on every page
     page_memo: PageMemo | None = None  # serve's memory of whole-archive pages: render_memo.py
+    pictures: PictureCache | None = None  # the whole-archive pictures, by their data
 
 
 def render_site(linked: LinkedArchive, options: RenderOptions) -> list[Page]:
@@ -192,7 +193,7 @@ class _SiteRenderer:
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
         self.lists = Lists(self)
-        self.pictures = Pictures(linked)
+        self.pictures = Pictures(linked, options.pictures)
 
     # --- references ---
 

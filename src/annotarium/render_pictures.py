@@ -12,14 +12,16 @@ show the first :data:`TOP` rows.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
 from annotarium.link import LinkedArchive
-from annotarium.model import Event
+from annotarium.model import AnchoredArticle, Event
 from annotarium.render_context import Urls
+from annotarium.render_picture_cache import PictureCache
 from annotarium.render_svg import Table, figure, link
 from annotarium.render_svg_charts import Bar, bar_chart
 from annotarium.render_svg_network import Edge, Graph, Node, circle_layout, select, star_layout
@@ -42,10 +44,16 @@ SHAPES = (
 
 
 class Pictures:
-    """Every picture of one site; made once, then asked page by page."""
+    """Every picture of one site; made once, then asked page by page.
 
-    def __init__(self, linked: LinkedArchive) -> None:
+    With a :class:`~annotarium.render_picture_cache.PictureCache`, the pictures drawn
+    from the whole archive (:meth:`home`, :meth:`network`, :meth:`timeline`) are
+    kept under a digest of the data each draws (``_*_inputs``: keep them in step with
+    the drawing code) and taken from the cache when it holds them."""
+
+    def __init__(self, linked: LinkedArchive, cache: PictureCache | None = None) -> None:
         self.linked = linked
+        self.cache = cache
         archive = self.archive = linked.archive
         self.names = {a.id: a.name for a in archive.actors.values()}
         self.appears = {
@@ -68,6 +76,12 @@ class Pictures:
             :TIMELINE_LANES
         ]
         self.article_titles = {a.slug: a.article.meta.title for a in linked.anchored.articles}
+        if cache is not None:
+            # drawn (or found) now, in the main process, so that the cache keeps them: the
+            # pages that show them may be rendered in forked workers
+            self.home("index.html")
+            self.network("actors/index.html")
+            self.timeline("timeline/index.html")
 
     # --- timeline ---
 
@@ -88,8 +102,22 @@ class Pictures:
             index,
         )
 
+    def _cached(self, name: str, path: str, inputs: Callable[[], object],
+                draw: Callable[[str], Markup]) -> Markup:
+        if self.cache is None:
+            return draw(path)
+        key = hashlib.blake2b(repr((name, path, inputs())).encode(),
+                              digest_size=16).hexdigest()
+        return Markup(self.cache.get(key, lambda: str(draw(path))))
+
+    def _timeline_inputs(self) -> object:
+        return (tuple(self.dated), self.lanes, sorted(self.names.items()), self.undated)
+
     def timeline(self, path: str) -> Markup:
         """The timeline page's pictures: one per period of at most TIMELINE_MAX events."""
+        return self._cached("timeline", path, self._timeline_inputs, self._timeline)
+
+    def _timeline(self, path: str) -> Markup:
         if not self.dated:
             return Markup("")
         urls = Urls.relative(path)
@@ -207,8 +235,15 @@ class Pictures:
             None if actor_id == own else urls(f"actors/{actor_id}/index.html"),
         )
 
+    def _network_inputs(self) -> object:
+        return (sorted(self.names.items()), sorted(self.appears.items()),
+                sorted(self.pairs.items()))
+
     def network(self, path: str) -> Markup:
         """The actors page's network of the most connected actors."""
+        return self._cached("network", path, self._network_inputs, self._network)
+
+    def _network(self, path: str) -> Markup:
         urls = Urls.relative(path)
         nodes = [self._node(a, urls) for a in sorted(self.names)]
         edges = [Edge(a, b, n) for (a, b), n in sorted(self.pairs.items())]
@@ -288,8 +323,18 @@ class Pictures:
 
     # --- figures ---
 
+    def _home_inputs(self) -> object:
+        return (sorted(self.names.items()),
+                sorted((a, len(p)) for a, p in self.linked.quotes_by_speaker.items()),
+                [(a.slug, self.article_titles[a.slug], _written(a))
+                 for a in self.linked.anchored.articles],
+                [e.date.start.year for e in self.dated if e.date])
+
     def home(self, path: str) -> Markup:
         """Quotes per speaker, annotations per article, events per year."""
+        return self._cached("home", path, self._home_inputs, self._home)
+
+    def _home(self, path: str) -> Markup:
         urls = Urls.relative(path)
         speakers = sorted(
             ((len(p), a) for a, p in self.linked.quotes_by_speaker.items()),
@@ -299,10 +344,7 @@ class Pictures:
             Bar(self.names.get(a, a), n, urls(f"actors/{a}/index.html")) for n, a in speakers[:TOP]
         ]
         written = sorted(
-            (
-                (sum(1 for s in a.spans if not getattr(s.annotation, "auto", False)), a.slug)
-                for a in self.linked.anchored.articles
-            ),
+            ((_written(a), a.slug) for a in self.linked.anchored.articles),
             key=lambda i: (-i[0], self.article_titles[i[1]].lower(), i[1]),
         )
         annotations = [
@@ -402,6 +444,11 @@ class Pictures:
                 Markup('<div class="chart-grid">') + Markup("".join(charts)) + Markup("</div>\n")
             )
         return Markup("".join(parts))
+
+
+def _written(article: AnchoredArticle) -> int:
+    """The annotations written for an article (names found by an alias not counted)."""
+    return sum(1 for s in article.spans if not getattr(s.annotation, "auto", False))
 
 
 def _by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
