@@ -580,6 +580,11 @@ class _SiteRenderer:
                            timeline=TimelineView(groups, len(self.linked.timeline)))
 
     def quotes_page(self) -> Page:
+        return self.remembered("quotes/index.html", "quotes", lambda: (
+            registries_key(self.linked), articles_key(self.articles, (Quote,))),
+            self._quotes_page)
+
+    def _quotes_page(self) -> Page:
         view = self.lists.quotes_view("../")
         meta = PageMeta("quotes", "quotes/index.html", "Quotes",
                         f"Every quotation in the archive ({view.quote_count}), by speaker and "
