@@ -539,13 +539,13 @@ class _SiteRenderer:
 
     # timeline and quotes
 
-    def remembered(self, path: str, kind: str, key: Callable[[], object],
+    def remembered(self, path: str, kind: str, key: Callable[[PageMemo], object],
                    make: Callable[[], Page]) -> Page:
-        """``make()``, unless serve's page memo has ``path`` made from an equal ``key()``."""
+        """``make()``, unless serve's page memo has ``path`` made from an equal ``key(memo)``."""
         memo, previous = self.options.page_memo, self.options.previous_digests
         if memo is None or previous is None:
             return make()
-        inputs = (self.options.salt, key())
+        inputs = (self.options.salt, key(memo))
         if kept := memo.kept(path, inputs, previous):
             return Page(path, None, kind, kept)
         page = make()
@@ -553,8 +553,8 @@ class _SiteRenderer:
         return page
 
     def timeline_page(self) -> Page:
-        return self.remembered("timeline/index.html", "timeline", lambda: (
-            registries_key(self.linked), articles_key(self.articles, (DateRef,))),
+        return self.remembered("timeline/index.html", "timeline", lambda memo: (
+            registries_key(self.linked), articles_key(self.articles, (DateRef,), memo)),
             self._timeline_page)
 
     def _timeline_page(self) -> Page:
@@ -580,8 +580,8 @@ class _SiteRenderer:
                            timeline=TimelineView(groups, len(self.linked.timeline)))
 
     def quotes_page(self) -> Page:
-        return self.remembered("quotes/index.html", "quotes", lambda: (
-            registries_key(self.linked), articles_key(self.articles, (Quote,))),
+        return self.remembered("quotes/index.html", "quotes", lambda memo: (
+            registries_key(self.linked), articles_key(self.articles, (Quote,), memo)),
             self._quotes_page)
 
     def _quotes_page(self) -> Page:

@@ -73,10 +73,15 @@ def registries_key(linked: LinkedArchive) -> tuple[object, ...]:
             archive.config)
 
 
-def articles_key(articles: Sequence[AnchoredArticle], kinds: tuple[type, ...]
-                 ) -> tuple[object, ...]:
+def articles_key(articles: Sequence[AnchoredArticle], kinds: tuple[type, ...],
+                 memo: PageMemo) -> tuple[object, ...]:
     """Per article, in the site's order: its metadata, its text (which passages quote
-    around the spans) and its spans of the given annotation kinds."""
-    return tuple((a.slug, a.article.meta, a.article.text,
-                  tuple(s for s in a.spans if isinstance(s.annotation, kinds)))
-                 for a in articles)
+    around the spans) and its spans of the given annotation kinds. Each article's part is
+    kept in ``memo`` with the article, so that an unchanged one is the same object."""
+    what = "spans " + " ".join(kind.__name__ for kind in kinds)
+
+    def part(article: AnchoredArticle) -> tuple[object, ...]:
+        return (article.slug, article.article.meta, article.article.text,
+                tuple(s for s in article.spans if isinstance(s.annotation, kinds)))
+
+    return tuple(memo.article_value(what, a, part) for a in articles)
