@@ -80,9 +80,11 @@ def read_cache(output: Path, version: str) -> BuildCache | None:
             return None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    for path in pages:  # a page the cache claims must exist, or the cache is not this site's
-        if not (output / path).is_file():
-            return None
+    # a page the cache claims must exist, or the cache is not this site's (strings, not
+    # Path objects: a site has tens of thousands of files, and this runs on every build)
+    base, is_file = f"{output}{os.sep}", os.path.isfile
+    if not all(is_file(base + path) for path in pages):
+        return None
     return BuildCache(version, settings, inputs, pages)
 
 
@@ -91,9 +93,11 @@ def settings_digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def input_files(source: Path, template_dirs: tuple[Path, ...], extra: tuple[Path, ...] = ()
+def input_files(source: Path, template_dirs: tuple[Path, ...], extra: tuple[str, ...] = ()
                 ) -> list[Path]:
-    """Every file a build of ``source`` may read."""
+    """Every file a build of ``source`` may read: its folders' files, its configuration,
+    and the ``extra`` paths (the last build's inputs: article texts may live anywhere)
+    that still are files."""
     roots = [source / name for name in INPUT_FOLDERS] + list(template_dirs)
     files: dict[str, Path] = {}
     for root in roots:
@@ -104,9 +108,9 @@ def input_files(source: Path, template_dirs: tuple[Path, ...], extra: tuple[Path
                     if not name.startswith("."):
                         path = Path(directory, name)
                         files[str(path)] = path
-    for path in (source / CONFIG_FILE, *extra):
-        if path.is_file():
-            files[str(path)] = path
+    for name in (str(source / CONFIG_FILE), *extra):
+        if name not in files and Path(name).is_file():  # most were found by the walk
+            files[name] = Path(name)
     return [files[key] for key in sorted(files)]
 
 

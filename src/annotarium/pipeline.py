@@ -237,7 +237,7 @@ def build_site(
     previous = None if clean else _previous_cache(output, state)
     if previous is not None and previous.settings != settings:
         previous = None
-    extra = tuple(Path(name) for name in previous.inputs) if previous else ()
+    extra = tuple(previous.inputs) if previous else ()
     inputs = cache.scan_inputs(cache.input_files(source, template_dirs, extra),
                                previous.inputs if previous else None)
     if previous is not None and cache.same_inputs(previous.inputs, inputs):
