@@ -34,19 +34,18 @@ class PageMemo:
 
     pages: dict[str, tuple[object, str]] = field(default_factory=dict)  # path -> (key, digest)
     hits: int = 0
-    # (what, slug) -> (the article's meta and spans objects, the value made from them)
+    # (what, slug) -> (the Article and spans objects, the value made from them)
     values: dict[tuple[str, str], tuple[object, object, Any]] = field(default_factory=dict)
 
     def article_value(self, what: str, article: AnchoredArticle,
                       make: Callable[[AnchoredArticle], T]) -> T:
-        """``make(article)``, kept while the article's meta and spans are the same objects
-        (``make`` must read nothing else)."""
+        """``make(article)``, kept while the article (text and metadata) and its spans are
+        the same objects (``make`` must read nothing else)."""
         known = self.values.get((what, article.slug))
-        if known is not None and known[0] is article.article.meta and \
-                known[1] is article.spans:
+        if known is not None and known[0] is article.article and known[1] is article.spans:
             return known[2]
         value = make(article)
-        self.values[(what, article.slug)] = (article.article.meta, article.spans, value)
+        self.values[(what, article.slug)] = (article.article, article.spans, value)
         return value
 
     def kept(self, path: str, key: object, previous: Mapping[str, str] | None) -> str:
