@@ -27,7 +27,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 
 class OutputError(Exception):
@@ -82,20 +82,24 @@ def _looks_like_site(path: Path) -> bool:
     return (path / MARKER).exists()
 
 
-def safe_relative(path: str) -> PurePosixPath:
-    """A page path that cannot leave the output directory."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise OutputError(f"refusing to write the page path {path!r}")
-    return pure
-
-
-def _relative(path: str) -> str:
-    """What :func:`safe_relative` checks, on strings: the write loops run once per file."""
+def safe_relative(path: str) -> str:
+    """A page path that cannot leave the output directory, as a normalised relative POSIX
+    path (strings, not Path objects: the write loops call this once per file)."""
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if path.startswith("/") or ".." in parts or not parts:
         raise OutputError(f"refusing to write the page path {path!r}")
     return "/".join(parts)
+
+
+def _place(root: str, path: str, made: set[str]) -> tuple[str, str]:
+    """The checked relative path of a page and its file under ``root``, whose folder is
+    made on first use (``made`` remembers the folders already there)."""
+    relative = safe_relative(path)
+    folder = relative.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(f"{root}/{folder}", exist_ok=True)
+        made.add(folder)
+    return relative, f"{root}/{relative}"
 
 
 def _write_new(target: str, content: bytes) -> None:
@@ -144,12 +148,7 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path,
     try:
         made: set[str] = set()
         for path, content in pages:
-            relative = _relative(path)
-            folder = relative.rpartition("/")[0]
-            if folder not in made:
-                os.makedirs(f"{new}/{folder}", exist_ok=True)
-                made.add(folder)
-            target = f"{new}/{relative}"
+            relative, target = _place(new, path, made)
             if content is None:
                 size += _keep(f"{old}/{relative}", target)
             else:
@@ -185,13 +184,8 @@ def _write_over_spare(pages: Iterable[tuple[str, bytes | None]], output: Path, s
     made: set[str] = set()
     try:
         for path, content in pages:
-            relative = _relative(path)
+            relative, target = _place(new, path, made)
             wanted.add(relative)
-            folder = relative.rpartition("/")[0]
-            if folder not in made:
-                os.makedirs(f"{new}/{folder}", exist_ok=True)
-                made.add(folder)
-            target = f"{new}/{relative}"
             if content is None:
                 source = f"{old}/{relative}"
                 known = os.stat(source)
