@@ -94,3 +94,31 @@ def test_a_build_with_nothing_changed_loads_no_stage(tmp_path: Path) -> None:
     modules, _ = _modules(tmp_path, "build", "--no-search", "--output", output)
     assert _loaded(modules, ("annotarium.load", "annotarium.load_registries", "yaml",
                              "markdown_it", *RENDER_AND_WRITE[:-1], *SEARCH, *ASYNC)) == []
+
+
+# Counts the templates Jinja parses (and so generates code for) during the command.
+PARSES = """
+import sys
+import jinja2
+parsed = []
+parse = jinja2.Environment._parse
+def counting(self, source, name, filename):
+    parsed.append(name)
+    return parse(self, source, name, filename)
+jinja2.Environment._parse = counting
+from annotarium.cli import main
+code = main(sys.argv[1:])
+print("parsed:", sorted(parsed))
+sys.exit(code)
+"""
+
+
+def test_a_build_of_the_bundled_archive_parses_no_template(tmp_path: Path) -> None:
+    """The built-in templates' code is stored (render_precompiled.py): a build of the
+    bundled archive compiles it without parsing a template or generating its code."""
+    result = subprocess.run([sys.executable, "-c", PARSES, "build", "--clean", "-q",
+                             "--output", str(tmp_path / "site")],
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "about" / "index.html").is_file()
+    assert "parsed: []" in result.stdout
