@@ -326,7 +326,8 @@ class _ShardJob:
 
     def get_files(self, index_id: int) -> None:
         def take(answer: dict[str, Any]) -> None:
-            files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]}
+            files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]
+                     if _kept(f["path"], self.shard)}  # the others are not even decoded
             self.results[self.shard.folder] = _collect(files, self.shard)
             if not self.jobs:  # the service's last shard: it is stopped, index and all
                 self.done = True
@@ -345,6 +346,10 @@ def _decode(chunk: bytes) -> Any:
     lines could share the pipe (Pagefind's Python API joins its stderr to stdout), so what
     comes before the message's own characters is skipped, and so is a chunk that is no
     message."""
+    try:  # a message alone, as it comes: decoded without a scan for its start
+        return json.loads(base64.b64decode(chunk[:-1], validate=True))
+    except ValueError:
+        pass
     found = _MESSAGE.search(chunk)
     try:
         return json.loads(base64.b64decode(found.group()[:-1])) if found else None
@@ -355,19 +360,19 @@ def _decode(chunk: bytes) -> Any:
 # --- the bundle on disk ----------------------------------------------------------------
 
 
+def _kept(name: str, shard: SearchShard) -> bool:
+    """Whether the site keeps a file of Pagefind's bundle (not its own search UIs)."""
+    return (
+        name.split("/", 1)[0] in _DATA_FOLDERS
+        or name == "pagefind-entry.json"
+        or name.endswith(".pf_meta")
+        or (shard.primary and (name in _PRIMARY_ONLY or name.startswith("wasm.")))
+    )
+
+
 def _collect(written: dict[str, bytes], shard: SearchShard) -> list[tuple[str, bytes]]:
     """The files of a bundle that the site keeps, made deterministic."""
-    files: dict[str, bytes] = {}
-    for name in sorted(written):
-        top = name.split("/", 1)[0]
-        keep = (
-            top in _DATA_FOLDERS
-            or name == "pagefind-entry.json"
-            or name.endswith(".pf_meta")
-            or (shard.primary and (name in _PRIMARY_ONLY or name.startswith("wasm.")))
-        )
-        if keep:
-            files[name] = written[name]
+    files = {name: written[name] for name in sorted(written) if _kept(name, shard)}
     files = canonical_bundle(files)
     if shard.primary:  # the WebAssembly of the index's language only
         entry = json.loads(files["pagefind-entry.json"])
