@@ -161,6 +161,7 @@ class _ArticleStats:
     topics: tuple[str, ...]
     events: tuple[str, ...]
     notes: int
+    written: int  # annotations written for it (names found by an alias not counted)
 
 
 class _SiteRenderer:
@@ -193,7 +194,8 @@ class _SiteRenderer:
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
         self.lists = Lists(self)
-        self.pictures = Pictures(linked, options.pictures)
+        self.pictures = Pictures(linked, options.pictures,
+                                 {slug: s.written for slug, s in self.stats.items()})
 
     # --- references ---
 
@@ -663,7 +665,7 @@ class _SiteRenderer:
 
 def _stats(article: AnchoredArticle) -> _ArticleStats:
     """How much of each kind is annotated in an article, in one pass over its spans."""
-    quotes = terms = notes = 0
+    quotes = terms = notes = auto = 0
     actors: dict[str, None] = {}
     places: dict[str, None] = {}
     topics: dict[str, None] = dict.fromkeys(article.article.meta.topics)
@@ -681,6 +683,7 @@ def _stats(article: AnchoredArticle) -> _ArticleStats:
         elif isinstance(annotation, Mention):
             {"actor": actors, "place": places, "topic": topics}[annotation.entity][
                 annotation.ref] = None
+            auto += annotation.auto
         elif isinstance(annotation, DateRef):
             if annotation.event:
                 events[annotation.event] = None
@@ -688,7 +691,7 @@ def _stats(article: AnchoredArticle) -> _ArticleStats:
         elif annotation.kind == "note":
             notes += 1
     return _ArticleStats(quotes, terms, tuple(actors), tuple(places), tuple(topics),
-                         tuple(events), notes)
+                         tuple(events), notes, len(article.spans) - auto)
 
 
 def _article_order(article: AnchoredArticle) -> tuple[bool, int, str, str]:

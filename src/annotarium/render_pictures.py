@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -51,9 +51,13 @@ class Pictures:
     kept under a digest of the data each draws (``_*_inputs``: keep them in step with
     the drawing code) and taken from the cache when it holds them."""
 
-    def __init__(self, linked: LinkedArchive, cache: PictureCache | None = None) -> None:
+    def __init__(self, linked: LinkedArchive, cache: PictureCache | None = None,
+                 written: Mapping[str, int] | None = None) -> None:
         self.linked = linked
         self.cache = cache
+        # annotations written per article, when the renderer has counted them already
+        self.written = written
+        self.keys: dict[tuple[str, str], str] = {}  # a picture's cache key, made once
         archive = self.archive = linked.archive
         self.names = {a.id: a.name for a in archive.actors.values()}
         self.appears = {
@@ -106,8 +110,10 @@ class Pictures:
                 draw: Callable[[str], Markup]) -> Markup:
         if self.cache is None:
             return draw(path)
-        key = hashlib.blake2b(repr((name, path, inputs())).encode(),
-                              digest_size=16).hexdigest()
+        key = self.keys.get((name, path))
+        if key is None:  # the inputs are digested once, though the picture is asked again
+            key = self.keys[name, path] = hashlib.blake2b(
+                repr((name, path, inputs())).encode(), digest_size=16).hexdigest()
         return Markup(self.cache.get(key, lambda: str(draw(path))))
 
     def _timeline_inputs(self) -> object:
@@ -326,9 +332,12 @@ class Pictures:
     def _home_inputs(self) -> object:
         return (sorted(self.names.items()),
                 sorted((a, len(p)) for a, p in self.linked.quotes_by_speaker.items()),
-                [(a.slug, self.article_titles[a.slug], _written(a))
+                [(a.slug, self.article_titles[a.slug], self._written(a))
                  for a in self.linked.anchored.articles],
                 [e.date.start.year for e in self.dated if e.date])
+
+    def _written(self, article: AnchoredArticle) -> int:
+        return self.written[article.slug] if self.written is not None else _written(article)
 
     def home(self, path: str) -> Markup:
         """Quotes per speaker, annotations per article, events per year."""
@@ -344,7 +353,7 @@ class Pictures:
             Bar(self.names.get(a, a), n, urls(f"actors/{a}/index.html")) for n, a in speakers[:TOP]
         ]
         written = sorted(
-            ((_written(a), a.slug) for a in self.linked.anchored.articles),
+            ((self._written(a), a.slug) for a in self.linked.anchored.articles),
             key=lambda i: (-i[0], self.article_titles[i[1]].lower(), i[1]),
         )
         annotations = [
