@@ -27,7 +27,8 @@ sys.exit(code)
 """
 
 # only for search: the records and the client of Pagefind's service
-SEARCH = ("annotarium.search", "annotarium.search_pagefind", "pagefind_bin")
+SEARCH = ("annotarium.search", "annotarium.search_build", "annotarium.search_pagefind",
+          "pagefind_bin")
 # never: Pagefind's Python API, and the asyncio it runs on (search_pagefind talks to the
 # service itself)
 ASYNC = ("pagefind", "asyncio", "concurrent.futures", "ssl", "socket")
