@@ -176,29 +176,3 @@ def test_build_then_copy_still_works(sample_archive: Path, tmp_path: Path) -> No
             target = target / "index.html"
         assert target.is_file(), href
 
-
-def test_the_garbage_collector_is_on_again_after_a_build(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """A small build keeps the cyclic collector off while it runs (start-up time, issue 4);
-    it is on again afterwards, whether the build succeeded or failed."""
-    import gc
-
-    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
-    seen: list[bool] = []
-    render_and_write = pipeline._render_and_write
-
-    def watching(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(gc.isenabled())
-        return render_and_write(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "_render_and_write", watching)
-    pipeline.build_site(root, tmp_path / "out", search=False)
-    assert seen == [False] and gc.isenabled()
-
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("stop")
-
-    monkeypatch.setattr(pipeline, "_render_and_write", failing)
-    with pytest.raises(RuntimeError):
-        pipeline.build_site(root, tmp_path / "out2", search=False, clean=True)
-    assert gc.isenabled()

@@ -322,19 +322,14 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
     # and no garbage cycles: the cyclic collector would only traverse them again and
     # again (about half of the time of reading the memo). It is off while loading; then
     # the loaded archive is frozen out of its sight for rendering, and thawed at the end
-    # so that a long-running ``serve`` can free it. A small archive's render makes little
-    # garbage (its imports, Jinja's templates, the views): there the collector stays off
-    # until the end of the build, where it would run about 50 times for nothing.
+    # so that a long-running ``serve`` can free it.
     collecting = gc.isenabled()
     gc.disable()
-    checked = None
     try:
         checked = check_archive(source, progress, memo, file_sha, state)
     finally:
         gc.freeze()
-        small = checked is not None and checked.linked is not None \
-            and len(checked.linked.archive.articles) < PARALLEL_MIN_ARTICLES
-        if collecting and not small:
+        if collecting:
             gc.enable()
     try:
         return _render_and_write(source, output, base_url, live_reload_script, settings, inputs,
@@ -342,8 +337,6 @@ def _build(source: Path, output: Path, base_url: str | None, live_reload_script:
                                  state)
     finally:
         gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 def _render_and_write(source: Path, output: Path, base_url: str | None,
