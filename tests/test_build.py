@@ -175,4 +175,3 @@ def test_build_then_copy_still_works(sample_archive: Path, tmp_path: Path) -> No
         if href.split("#")[0].endswith("/") or target.is_dir():
             target = target / "index.html"
         assert target.is_file(), href
-
