@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
     from annotarium.render_memo import PageMemo
+    from annotarium.write import SiteFiles
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class BuildState:
     # the configuration and registries as loaded, with what loading them reported, under
     # the digests of the files they were read from
     foundation: tuple[tuple[object, ...], Foundation, list[Diagnostic]] | None = None
+    site: SiteFiles | None = None  # the files of the output and its spare (write.py)
 
 
 @dataclass(frozen=True)
@@ -461,7 +463,10 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, state is not None)
+    written = write_site(files(), output, state is not None,
+                         state.site if state is not None else None)
+    if state is not None:
+        state.site = written.tree
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()

@@ -122,6 +122,7 @@ class Lists:
         self._counts: dict[ListSpec, int] = {}
         self._index: tuple[list[tuple[AnchoredArticle, list[Span]]],
                            list[tuple[AnchoredArticle, list[Span]]]] | None = None
+        self._quoting: dict[str, list[str]] = {}  # "by-article"/"terms" -> slugs, in order
 
     # --- the entries of each list, in order ---
 
@@ -172,6 +173,18 @@ class Lists:
                     terming.append((article, terms))
             self._index = (quoting, terming)
         return self._index
+
+    def quoting(self, key: str) -> list[str]:
+        """The slugs of the articles with quotes (``key`` "by-article") or terms ("terms"),
+        in the site's order: from the renderer's per-article counts, without the pass over
+        every span that :meth:`quote_articles` makes (a later page's input digest needs only
+        these, and the page is usually unchanged)."""
+        if key not in self._quoting:
+            stats = self.r.stats
+            self._quoting[key] = [a.slug for a in self.r.articles
+                                  if (stats[a.slug].terms if key == "terms"
+                                      else stats[a.slug].quotes)]
+        return self._quoting[key]
 
     def entries(self, spec: ListSpec) -> int:
         """How many entries a list has, without building it (for its number of pages)."""
@@ -304,9 +317,7 @@ class Lists:
             return ""
         offset = 0
         if spec.owner == "quotes":
-            quoting, terming = self.quote_articles()
-            slugs = [a.slug for a, _ in self.chunk(terming if spec.key == "terms" else quoting,
-                                                   number)]
+            slugs = list(self.chunk(self.quoting(spec.key), number))
         elif spec.key == "quotes":
             quotes = self.quotes_of(spec.ident)
             start = (number - 1) * self.size
