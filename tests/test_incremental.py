@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from collections.abc import Callable
@@ -478,7 +479,7 @@ def test_serve_updates_the_spare_from_its_record_without_a_stat_per_file(
 
     build_site(sample_archive, out, state=state)
     # an article added then removed: the spare loses pages, and the folders left empty
-    for step, (old, new) in enumerate(zip(sentences, sentences[1:-1], strict=False)):
+    for step, (old, new) in enumerate(itertools.pairwise(sentences[:-1])):
         replace_in(planet, old, new)
         if step == 1:
             write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
