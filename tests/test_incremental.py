@@ -219,17 +219,21 @@ def memo_file(out: Path, slug: str) -> Path:
     return out / memo_path(slug)
 
 
-def test_state_kept_in_memory_gives_clean_builds(tmp_path: Path) -> None:
-    """What ``serve`` does: one output folder, the memo carried in memory."""
+@pytest.mark.parametrize(("seed", "page_size"), [(7, 50), (11, 1), (23, 2)])
+def test_state_kept_in_memory_gives_clean_builds(tmp_path: Path, seed: int,
+                                                 page_size: int) -> None:
+    """What ``serve`` does: one output folder, the memo, the pages' keys, the registries
+    and the record of the output and spare trees carried in memory."""
     from annotarium.pipeline import BuildState
 
-    rng = random.Random(7)
-    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    rng = random.Random(seed)
+    root = write_archive(tmp_path / "archive", {
+        **SAMPLE_FILES, "annotarium.yaml": f"title: Test\npage_size: {page_size}\n"})
     state = BuildState()
     incremental = tmp_path / "incremental"
     assert build_site(root, incremental, state=state).output is not None
     steps = edits(root, rng)
-    for step in range(10):
+    for step in range(12):
         edit = rng.choice(steps)
         edit()
         result = build_site(root, incremental, state=state)
@@ -289,28 +293,42 @@ def test_serve_state_checks_again_an_article_whose_links_changed_meaning(
     assert added.ok, [d.format() for d in added.diagnostics.errors]
 
 
-def test_serve_state_keeps_the_timeline_and_quotes_while_their_inputs_are_equal(
+def test_serve_state_keeps_whole_archive_and_entity_pages_while_their_inputs_are_equal(
         sample_archive: Path, tmp_path: Path) -> None:
-    """The page memo: a note edit leaves the inputs of the timeline and the quotes index
-    equal, so they are carried over unbuilt; a date edit changes the timeline's, and it
-    is made again, as a clean build makes it."""
+    """The page memo: a note edit leaves the inputs of the timeline, the quotes index and
+    the actor, place and topic pages equal (notes show only on their article's page), so
+    they are carried over unbuilt; a date edit changes the timeline's and those of the
+    entity pages that refer to the article, and they are made again, as a clean build
+    makes them; a quote edit changes its speaker's page."""
     from annotarium.pipeline import BuildState
 
     out, state = tmp_path / "out", BuildState()
     timeline = out / "timeline" / "index.html"
     build_site(sample_archive, out, state=state)
+    entity_pages = sorted(p.relative_to(out) for folder in ("actors", "places", "topics")
+                          for p in (out / folder).glob("*/index.html"))
+    assert len(entity_pages) == 4  # ana-lopez, ruritania, geneva, talks: all in planet
     before = timeline.stat().st_ino
     article = sample_archive / "content" / "articles" / "planet.yaml"
     replace_in(article, "The talks had paused for a month.", "The talks had paused for weeks.")
     build_site(sample_archive, out, state=state)
-    assert state.pages is not None and state.pages.hits == 2
+    assert state.pages is not None and state.pages.hits == 2 + 4
     assert timeline.stat().st_ino == before
     replace_in(article, "date: 2024-03-05", "date: 2024-03-12")
     build_site(sample_archive, out, state=state)
-    # the quotes index kept again; the timeline made again (to the same bytes here: the
-    # timeline shows the event's own date)
-    assert state.pages.hits == 3
+    # the quotes index kept again; the timeline and the four entity pages made again (to
+    # the same bytes here: the timeline shows the event's own date)
+    assert state.pages.hits == 2 + 4 + 1
     clean = tmp_path / "clean"
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)
+    ana = out / "actors" / "ana-lopez" / "index.html"
+    said = ana.read_bytes()
+    replace_in(article, "    speaker: ana-lopez\n    kind: partial",
+               "    speaker: ruritania\n    kind: partial")
+    build_site(sample_archive, out, state=state)
+    assert ana.read_bytes() != said  # one quote fewer
+    shutil.rmtree(clean)
     build_site(sample_archive, clean, clean=True)
     assert tree(out) == tree(clean)
 

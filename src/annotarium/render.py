@@ -80,7 +80,7 @@ from annotarium.render_context import (
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import Page, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
-from annotarium.render_memo import PageMemo, articles_key, registries_key
+from annotarium.render_memo import EntityKeys, PageMemo, articles_key, registries_key
 from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
 from annotarium.render_templates import site_environment
@@ -194,6 +194,7 @@ class _SiteRenderer:
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
         self.lists = Lists(self)
+        self._entity_keys: EntityKeys | None = None  # serve's keys of entity pages
         self.pictures = Pictures(linked, options.pictures,
                                  {slug: s.written for slug, s in self.stats.items()})
 
@@ -450,7 +451,17 @@ class _SiteRenderer:
                 Count(len(linked.articles_by_entity.get(("actor", actor_id), ())),
                       "article", "articles"))
 
+    def entity_keys(self, memo: PageMemo) -> EntityKeys:
+        if self._entity_keys is None:
+            self._entity_keys = EntityKeys(self.linked, self.articles, memo)
+        return self._entity_keys
+
     def actor_page(self, actor: Actor) -> Page:
+        return self.remembered(f"actors/{actor.id}/index.html", "actor",
+                               lambda memo: self.entity_keys(memo).key("actor", actor.id),
+                               functools.partial(self._actor_page, actor))
+
+    def _actor_page(self, actor: Actor) -> Page:
         linked = self.linked
         path = f"actors/{actor.id}/index.html"
         known = self.inputs.entity("actor", actor.id) if self.inputs else ""
@@ -514,6 +525,11 @@ class _SiteRenderer:
         return self.render(f"{plural}.html", meta, entities=EntitiesView(kind, tuple(entries)))
 
     def entity_page(self, kind: str, ident: str) -> Page:
+        return self.remembered(f"{'places' if kind == 'place' else 'topics'}/{ident}/index.html",
+                               kind, lambda memo: self.entity_keys(memo).key(kind, ident),
+                               functools.partial(self._entity_page, kind, ident))
+
+    def _entity_page(self, kind: str, ident: str) -> Page:
         linked = self.linked
         entity: Any = (self.archive.places if kind == "place" else self.archive.topics)[ident]
         plural = "places" if kind == "place" else "topics"

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotarium.link import Passage, passage
-from annotarium.model import AnchoredArticle, Quote, Span
+from annotarium.model import Quote
 from annotarium.render_context import (
     ArticlePassages,
     ListPageView,
@@ -120,8 +120,6 @@ class Lists:
         self._articles: dict[tuple[str, str], list[str]] = {}
         self._passages: dict[tuple[str, str], dict[str, list[Passage]]] = {}
         self._counts: dict[ListSpec, int] = {}
-        self._index: tuple[list[tuple[AnchoredArticle, list[Span]]],
-                           list[tuple[AnchoredArticle, list[Span]]]] | None = None
         self._quoting: dict[str, list[str]] = {}  # "by-article"/"terms" -> slugs, in order
 
     # --- the entries of each list, in order ---
@@ -156,29 +154,10 @@ class Lists:
             self._passages[key] = by_slug
         return self._passages[key]
 
-    def quote_articles(self) -> tuple[list[tuple[AnchoredArticle, list[Span]]],
-                                      list[tuple[AnchoredArticle, list[Span]]]]:
-        """The articles with quotes and the articles with terms, in the site's order, each
-        with those spans."""
-        if self._index is None:
-            quoting, terming = [], []
-            for article in self.r.articles:
-                quotes, terms = [], []
-                for span in article.spans:
-                    if isinstance(span.annotation, Quote):
-                        (terms if span.annotation.quote_kind == "term" else quotes).append(span)
-                if quotes:
-                    quoting.append((article, quotes))
-                if terms:
-                    terming.append((article, terms))
-            self._index = (quoting, terming)
-        return self._index
-
     def quoting(self, key: str) -> list[str]:
         """The slugs of the articles with quotes (``key`` "by-article") or terms ("terms"),
-        in the site's order: from the renderer's per-article counts, without the pass over
-        every span that :meth:`quote_articles` makes (a later page's input digest needs only
-        these, and the page is usually unchanged)."""
+        in the site's order, from the renderer's per-article counts: a page of the list
+        looks only at its own articles' spans."""
         if key not in self._quoting:
             stats = self.r.stats
             self._quoting[key] = [a.slug for a in self.r.articles
@@ -220,9 +199,12 @@ class Lists:
     def quote_groups(self, key: str, number: int, root: str) -> tuple[QuoteGroup, ...]:
         """Page ``number`` of the quotes page's list by article (``key`` "by-article") or
         of terms ("terms")."""
-        quoting, terming = self.quote_articles()
+        terms = key == "terms"
         result = []
-        for article, spans in self.chunk(terming if key == "terms" else quoting, number):
+        for slug in self.chunk(self.quoting(key), number):
+            article = self.r.articles[self.r.article_index[slug]]
+            spans = [s for s in article.spans if isinstance(s.annotation, Quote)
+                     and (s.annotation.quote_kind == "term") == terms]
             ref = self.r.article_refs[article.slug]
             views = tuple(self.r.quote_view(passage(article, s), root) for s in spans)
             anchor = f"{'terms' if key == 'terms' else 'article'}-{article.slug}"
@@ -351,13 +333,14 @@ class Lists:
                     ref.name, ref.path, f"speaker-{speaker}",
                     tuple(r.quote_view(p, root) for p in said[:cap]),
                     ACTOR_KIND_SINGULAR.get(actor.kind, "") if actor else "", len(said)))
-        quoting, terming = self.quote_articles()
+        stats = r.stats.values()
         by_article = ListSpec("quotes", "", "by-article")
         terms = ListSpec("quotes", "", "terms")
         return QuotesView(
             tuple(by_speaker), self.quote_groups("by-article", 1, root),
             self.quote_groups("terms", 1, root),
-            sum(len(spans) for _, spans in quoting), sum(len(spans) for _, spans in terming),
+            sum(s.quotes for s in stats), sum(s.terms for s in stats),
             article_pager=self.pager(by_article, 1, self.titles(by_article, "")[1]),
             term_pager=self.pager(terms, 1, self.titles(terms, "")[1]),
-            article_total=len(quoting), term_article_total=len(terming))
+            article_total=len(self.quoting("by-article")),
+            term_article_total=len(self.quoting("terms")))
