@@ -333,6 +333,28 @@ def test_serve_state_keeps_whole_archive_and_entity_pages_while_their_inputs_are
     assert tree(out) == tree(clean)
 
 
+def test_serve_state_keeps_the_later_pages_of_lists_on_a_note_edit(tmp_path: Path) -> None:
+    from annotarium.pipeline import BuildState
+
+    root = write_archive(tmp_path / "archive", {**SAMPLE_FILES,
+                                                "annotarium.yaml": "title: T\npage_size: 1\n"})
+    out, state = tmp_path / "out", BuildState()
+    build_site(root, out, state=state)
+    later = list(out.rglob("*-[0-9].html"))
+    assert len(later) == 2  # ana-lopez's three quotes, one a page
+    article = root / "content" / "articles" / "planet.yaml"
+    replace_in(article, "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(root, out, state=state)
+    # timeline, quotes index, four entity pages, every later page: none made again
+    assert state.pages is not None and state.pages.hits == 2 + 4 + len(later)
+    replace_in(article, "  - text: We are ready to listen.\n    speaker: ana-lopez\n", "")
+    build_site(root, out, state=state)
+    assert state.pages.hits < 2 * (2 + 4 + len(later))  # the quote's pages made again
+    clean = tmp_path / "clean"
+    build_site(root, clean, clean=True)
+    assert tree(out) == tree(clean)
+
+
 def test_serve_state_rereads_a_cache_file_it_did_not_write(sample_archive: Path,
                                                           tmp_path: Path) -> None:
     from annotarium.cache import CACHE_FILE

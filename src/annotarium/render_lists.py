@@ -48,6 +48,7 @@ from annotarium.render_jobs import Page
 
 if TYPE_CHECKING:
     from annotarium.render import _SiteRenderer
+    from annotarium.render_memo import PageMemo
 
 PASSAGES_PER_ARTICLE = 3  # on entity pages, per article; the rest are counted
 QUOTES_INDEX_FULL = 1000  # up to this many quotes, the quotes page lists every one by speaker
@@ -247,6 +248,11 @@ class Lists:
 
     def later_page(self, spec: ListSpec, number: int) -> Page:
         """Page ``number`` ≥ 2 of a list."""
+        return self.r.remembered(spec.path(number), "list",
+                                 lambda memo: self.input_key(memo, spec, number),
+                                 functools.partial(self._later_page, spec, number))
+
+    def _later_page(self, spec: ListSpec, number: int) -> Page:
         path = spec.path(number)
         known = self.input_digest(spec, number)
         if known and self.r.inputs and (kept := self.r.inputs.unchanged(path, known)):
@@ -291,12 +297,9 @@ class Lists:
             return f"Quotes by {owner}", f"Pages of quotes by {owner}"
         return f"{owner} in the articles", f"Pages of articles that refer to {owner}"
 
-    def input_digest(self, spec: ListSpec, number: int) -> str:
-        """The input digest of page ``number`` ≥ 2: the articles it shows, and for quotes
-        where the page starts in its first article ('' when unknown)."""
-        inputs = self.r.inputs
-        if inputs is None:
-            return ""
+    def page_articles(self, spec: ListSpec, number: int) -> tuple[list[str], int]:
+        """The articles page ``number`` ≥ 2 shows, in order, and for quotes how many of the
+        first one's entries earlier pages hold."""
         offset = 0
         if spec.owner == "quotes":
             slugs = list(self.chunk(self.quoting(spec.key), number))
@@ -309,8 +312,24 @@ class Lists:
                 offset += 1
         else:
             slugs = list(self.chunk(self.articles_of(spec.owner, spec.ident), number))
+        return slugs, offset
+
+    def input_digest(self, spec: ListSpec, number: int) -> str:
+        """The input digest of page ``number`` ≥ 2: the articles it shows, and for quotes
+        where the page starts in its first article ('' when unknown)."""
+        inputs = self.r.inputs
+        if inputs is None:
+            return ""
+        slugs, offset = self.page_articles(spec, number)
         return inputs.list_page((spec.owner, spec.ident, spec.key), number, self.pages(spec),
                                 slugs, offset)
+
+    def input_key(self, memo: PageMemo, spec: ListSpec, number: int) -> tuple[object, ...]:
+        """The input key of page ``number`` ≥ 2 for serve's page memo (see
+        :class:`~annotarium.render_memo.EntityKeys`)."""
+        slugs, offset = self.page_articles(spec, number)
+        return (spec, number, self.pages(spec), offset,
+                self.r.entity_keys(memo).articles(slugs))
 
     # --- the first page of the quotes page's lists ---
 

@@ -97,23 +97,23 @@ def articles_key(articles: Sequence[AnchoredArticle], kinds: tuple[type, ...],
 
 
 class EntityKeys:
-    """Input keys of the actor, place and topic pages of one build (for :class:`PageMemo`).
+    """Input keys of the actor, place and topic pages, and of the later pages of long
+    lists, of one build (for :class:`PageMemo`).
 
     Such a page is made from the registries, the site's order of articles, and each
-    article that refers to it: the article's metadata, its text and every span but the
-    analyst's notes, which only the article's own page shows (the same inputs as
-    :meth:`~annotarium.render_inputs.InputDigests.entity`, finer by leaving the notes out).
-    So a note edit keeps every entity page, unbuilt; an edited quote or mention changes
-    the keys of the pages that show it."""
+    article that it shows or that refers to it: the article's metadata, its text and every
+    span but the analyst's notes, which only the article's own page shows (the inputs of
+    :class:`~annotarium.render_inputs.InputDigests`, finer by leaving the notes out).
+    So a note edit keeps all those pages, unbuilt; an edited quote or mention changes the
+    keys of the pages that show it."""
 
     def __init__(self, linked: LinkedArchive, articles: Sequence[AnchoredArticle],
                  memo: PageMemo) -> None:
         self.linked = linked
-        self.memo = memo
-        self.by_slug = {a.slug: a for a in articles}
         self.index = {a.slug: i for i, a in enumerate(articles)}
         # made once: every page's key holds these same objects
         self.shared = memo.interned("entity pages", (registries_key(linked), tuple(self.index)))
+        self.parts = {a.slug: memo.article_value("entity", a, _shown_elsewhere) for a in articles}
         self.listing: dict[tuple[str, str], list[str]] = {}
         for article in articles:
             meta = article.article.meta
@@ -121,20 +121,25 @@ class EntityKeys:
                               ("topic", meta.topics)):
                 for ident in ids:
                     self.listing.setdefault((kind, ident), []).append(article.slug)
+        self.appears = {ident: len(slugs) for (kind, ident), slugs
+                        in linked.articles_by_entity.items() if kind == "actor"}
 
     def key(self, kind: str, ident: str) -> tuple[object, ...]:
+        """An actor's, place's or topic's page."""
         linked = self.linked
         slugs = set(linked.articles_by_entity.get((kind, ident), ()))
         # an article that lists an actor without mentioning it still counts for co-mentions
         slugs.update(self.listing.get((kind, ident), ()))
-        parts = tuple(self.memo.article_value("entity", self.by_slug[s], _shown_elsewhere)
-                      for s in sorted(slugs, key=lambda s: self.index.get(s, -1))
-                      if s in self.by_slug)
         # an actor's network picture sizes each co-mentioned actor by its article count
-        neighbours = tuple((r.id, len(linked.articles_by_entity.get(("actor", r.id), ())))
+        neighbours = tuple((r.id, self.appears.get(r.id, 0))
                            for r in linked.co_mentioned.get(ident, ())) \
             if kind == "actor" else ()
-        return (kind, ident, self.shared, parts, neighbours)
+        return (kind, ident, self.articles(sorted(slugs, key=self.index.__getitem__)),
+                neighbours)
+
+    def articles(self, slugs: Sequence[str]) -> tuple[object, ...]:
+        """A page that shows these articles (or parts of them), in this order."""
+        return (self.shared, tuple(self.parts[s] for s in slugs))
 
 
 def _shown_elsewhere(article: AnchoredArticle) -> tuple[object, ...]:
