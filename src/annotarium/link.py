@@ -73,6 +73,8 @@ class LinkedArchive:
     affiliated_members: dict[str, tuple[tuple[str, str | None], ...]]  # org -> (member, role)
     timeline: tuple[TimelineEntry, ...]
     cited_by: dict[tuple[str, str], tuple[Passage, ...]]  # (article slug, annotation id) -> quotes
+    # per article, the annotations written for it (mentions found by an alias not counted)
+    written: dict[str, int] = field(default_factory=dict)
 
     @property
     def archive(self) -> Archive:
@@ -115,6 +117,7 @@ class ArticleLinks:
     entities: dict[tuple[str, str], None] = field(default_factory=dict)  # in order of finding
     events: dict[str, list[Passage]] = field(default_factory=dict)  # event id -> dates
     actors: frozenset[str] = frozenset()  # listed, quoted or mentioned here
+    written: int = 0  # annotations written (mentions found by an alias not counted)
     # the pairs of those actors that are in the registry, for the co-mention counts
     pairs: tuple[tuple[str, ...], list[tuple[str, str]]] = ((), [])
 
@@ -154,6 +157,7 @@ def article_links(article: AnchoredArticle) -> ArticleLinks:
                 links.cited_by.setdefault((slug, target), []).append(passage(article, span))
         elif isinstance(annotation, Mention):
             key = (annotation.entity, annotation.ref)
+            links.written -= annotation.auto
             links.mentions.setdefault(key, []).append(passage(article, span))
             links.entities[key] = None
             if annotation.entity == "actor":
@@ -162,6 +166,7 @@ def article_links(article: AnchoredArticle) -> ArticleLinks:
             links.events.setdefault(annotation.event, []).append(passage(article, span))
             links.entities[("event", annotation.event)] = None  # its actors, once known
     links.actors = frozenset(actors_here)
+    links.written += len(article.spans)
     return links
 
 
@@ -254,6 +259,7 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
         affiliated_members={k: tuple(sorted(v)) for k, v in sorted(members.items())},
         timeline=timeline,
         cited_by=frozen(cited_by),
+        written={slug: links.written for slug, links in current.items()},
     )
 
 
