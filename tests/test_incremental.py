@@ -268,6 +268,48 @@ def test_serve_state_links_only_the_edited_article(sample_archive: Path,
     assert "paused for weeks" in (out / "articles" / "planet" / "index.html").read_text("utf-8")
 
 
+def test_serve_state_updates_the_graph_of_changed_articles_as_a_fresh_link_makes_it(
+        sample_archive: Path) -> None:
+    """The link stage's tables, updated for the changed articles only, equal a fresh
+    link of the same archive, edit after edit: a speaker, a mention, an event's date
+    reference and a listed actor removed and restored, then the events registry."""
+    from annotarium.link import link
+    from annotarium.pipeline import BuildState, check_archive
+
+    write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
+                                   "content/articles/star.yaml": SECOND_ANNOTATIONS})
+    actors = sample_archive / "content" / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8") + "zembla:\n  name: Zembla\n"
+                      "  kind: government\n  description: A country.\n",
+                      encoding="utf-8")  # named in no text
+    planet = sample_archive / "content" / "articles" / "planet.yaml"
+    star = sample_archive / "content" / "articles" / "star.yaml"
+    state = BuildState()
+    result = check_archive(sample_archive, state=state)
+    steps = [
+        (planet, "    speaker: ana-lopez\n    kind: partial",
+         "    speaker: ruritania\n    kind: partial"),
+        (star, "actors: [ana-lopez]", "actors: [ana-lopez, ruritania]"),
+        (star, "    event: talks-resume\n", ""),
+        (star, "actors: [ana-lopez, ruritania]", "actors: [ana-lopez, zembla]"),
+        (star, "actors: [ana-lopez, zembla]", "actors: [ana-lopez]"),  # a pair gone
+        (planet, "  - text: We are ready to talk,\n    speaker: ana-lopez\n", ""),
+        (star, "    relative: true\n", "    relative: true\n    event: talks-resume\n"),
+        (planet, "topics: [talks]", "topics: []"),
+    ]
+    for number, (path, old, new) in enumerate(steps, start=1):
+        replace_in(path, old, new)
+        result = check_archive(sample_archive, memo=result.memo, state=state)
+        assert result.ok and result.linked is not None
+        assert state.links is not None and state.links.updates == number
+        assert result.linked == link(result.linked.anchored), f"step {number}"
+    replace_in(sample_archive / "content" / "events.yaml", "actors: [ana-lopez, ruritania]",
+               "actors: [ruritania]")  # another registry: gathered afresh
+    result = check_archive(sample_archive, memo=result.memo, state=state)
+    assert result.linked is not None and state.links.updates == len(steps)
+    assert result.linked == link(result.linked.anchored)
+
+
 def test_serve_state_checks_again_an_article_whose_links_changed_meaning(
         sample_archive: Path) -> None:
     """The checks across files, kept per article: an unchanged article is not checked
