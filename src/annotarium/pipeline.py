@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from annotarium.memo import ArticleMemo, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
     from annotarium.render_memo import PageMemo
+    from annotarium.write import SiteFiles
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class BuildState:
     # the configuration and registries as loaded, with what loading them reported, under
     # the digests of the files they were read from
     foundation: tuple[tuple[object, ...], Foundation, list[Diagnostic]] | None = None
+    site: SiteFiles | None = None  # the files of the output and its spare (write.py)
 
 
 @dataclass(frozen=True)
@@ -471,10 +473,13 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     try:
         if search_run is not None and len(archive.articles) < PARALLEL_MIN_ARTICLES:
             search_run.start()
-        written = write_site(files(), output, state is not None)
+        written = write_site(files(), output, state is not None,
+                             state.site if state is not None else None)
     finally:
         if search_run is not None:
             search_run.close()  # Pagefind's processes stopped and reaped, however it ends
+    if state is not None:
+        state.site = written.tree
     searching = search_run.seconds if search_run is not None else 0.0
     for entry in memo_entries.values():
         entry.stored = True

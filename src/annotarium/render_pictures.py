@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
 from annotarium.link import LinkedArchive
-from annotarium.model import AnchoredArticle, Event
+from annotarium.model import Event
 from annotarium.render_context import Urls
 from annotarium.render_picture_cache import PictureCache
 from annotarium.render_svg import Table, figure, link
@@ -51,12 +51,9 @@ class Pictures:
     kept under a digest of the data each draws (``_*_inputs``: keep them in step with
     the drawing code) and taken from the cache when it holds them."""
 
-    def __init__(self, linked: LinkedArchive, cache: PictureCache | None = None,
-                 written: Mapping[str, int] | None = None) -> None:
+    def __init__(self, linked: LinkedArchive, cache: PictureCache | None = None) -> None:
         self.linked = linked
         self.cache = cache
-        # annotations written per article, when the renderer has counted them already
-        self.written = written
         self.keys: dict[tuple[str, str], str] = {}  # a picture's cache key, made once
         archive = self.archive = linked.archive
         self.names = {a.id: a.name for a in archive.actors.values()}
@@ -332,12 +329,9 @@ class Pictures:
     def _home_inputs(self) -> object:
         return (sorted(self.names.items()),
                 sorted((a, len(p)) for a, p in self.linked.quotes_by_speaker.items()),
-                [(a.slug, self.article_titles[a.slug], self._written(a))
+                [(a.slug, self.article_titles[a.slug], self.linked.written[a.slug])
                  for a in self.linked.anchored.articles],
                 [e.date.start.year for e in self.dated if e.date])
-
-    def _written(self, article: AnchoredArticle) -> int:
-        return self.written[article.slug] if self.written is not None else _written(article)
 
     def home(self, path: str) -> Markup:
         """Quotes per speaker, annotations per article, events per year."""
@@ -353,7 +347,7 @@ class Pictures:
             Bar(self.names.get(a, a), n, urls(f"actors/{a}/index.html")) for n, a in speakers[:TOP]
         ]
         written = sorted(
-            ((self._written(a), a.slug) for a in self.linked.anchored.articles),
+            ((self.linked.written[a.slug], a.slug) for a in self.linked.anchored.articles),
             key=lambda i: (-i[0], self.article_titles[i[1]].lower(), i[1]),
         )
         annotations = [
@@ -453,11 +447,6 @@ class Pictures:
                 Markup('<div class="chart-grid">') + Markup("".join(charts)) + Markup("</div>\n")
             )
         return Markup("".join(parts))
-
-
-def _written(article: AnchoredArticle) -> int:
-    """The annotations written for an article (names found by an alias not counted)."""
-    return sum(1 for s in article.spans if not getattr(s.annotation, "auto", False))
 
 
 def _by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
