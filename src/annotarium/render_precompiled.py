@@ -86,7 +86,16 @@ def generate(env: jinja2.Environment, template_dir: Path) -> str:
         templates[name] = {"sha256": _source_sha(source),
                            "code": env.compile(source, name, filename, raw=True)}
     return json.dumps({"format": FORMAT, "fingerprint": fingerprint(env),
-                       "templates": templates}, indent=1, sort_keys=True) + "\n"
+                       "jinja2": jinja2.__version__, "templates": templates},
+                      indent=1, sort_keys=True) + "\n"
+
+
+def stored_jinja_version() -> str | None:
+    """The Jinja version the stored code was made with (None if there is none)."""
+    try:
+        return json.loads(FILE.read_text(encoding="utf-8")).get("jinja2")
+    except (OSError, ValueError):
+        return None
 
 
 def main() -> int:
