@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import shutil
 from collections.abc import Callable
@@ -379,6 +380,27 @@ def test_serve_state_keeps_whole_archive_and_entity_pages_while_their_inputs_are
     shutil.rmtree(clean)
     build_site(sample_archive, clean, clean=True)
     assert tree(out) == tree(clean)
+
+
+def test_serve_state_remembers_pages_made_in_forked_workers(
+        sample_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve's first build runs before its server thread starts, so its pages may be made
+    in forked workers: the keys are still made and remembered in the main process."""
+    import threading
+
+    from annotarium import render_jobs
+    from annotarium.pipeline import BuildState
+
+    if threading.active_count() > 1 or (os.cpu_count() or 1) < 2:
+        pytest.skip("pages are made in forked workers only on several cores, with no thread")
+    monkeypatch.setattr(render_jobs, "PARALLEL_MIN_PAGES", 2)
+    out, state = tmp_path / "out", BuildState()
+    build_site(sample_archive, out, state=state)
+    assert state.pages is not None and "timeline/index.html" in state.pages.pages
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(sample_archive, out, state=state)
+    assert state.pages.hits == 2 + 4  # the timeline, the quotes index, the entity pages
 
 
 def test_serve_state_rebuilds_only_the_page_of_an_actor_whose_description_changed(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from annotarium.link import LinkedArchive
     from annotarium.model import AnchoredArticle
+    from annotarium.render_jobs import Page
 
 T = TypeVar("T")
 
@@ -72,6 +73,22 @@ class PageMemo:
     def remember(self, path: str, key: object, digest: str) -> None:
         if digest:
             self.pages[path] = (key, digest)
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The job of a page that serve's page memo may hold: ``key(memo)`` is the page's
+    input key. The renderer decides in the main process, before any page is made, which
+    of these are kept (so that forked workers never need the memo), and remembers the
+    others' keys as their pages come back. Called directly, it simply makes the page."""
+
+    path: str
+    kind: str
+    key: Callable[[PageMemo], object]
+    make: Callable[[], Page]
+
+    def __call__(self) -> Page:
+        return self.make()
 
 
 def registries_key(linked: LinkedArchive) -> tuple[object, ...]:
