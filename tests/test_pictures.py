@@ -408,3 +408,17 @@ def test_pictures_are_the_same_for_the_same_archive(linked) -> None:  # type: ig
         path = f"actors/{actor}/index.html"
         assert first.actor(actor, path) == second.actor(actor, path)
     assert first.home("index.html") == second.home("index.html")
+
+
+@given(st.text())
+def test_svg_escaping_is_markupsafes(text: str) -> None:
+    """el escapes plain strings without MarkupSafe's objects (start-up time, issue 4), to
+    the very same text."""
+    from markupsafe import Markup, escape
+
+    from annotarium.render_svg import escape_text
+
+    assert escape_text(text) == str(escape(text))
+    attrs = {"a": text, "b": 1.25, "c": 3, "d": None, "e": True, "f": Markup("<b>")}
+    assert el("g", attrs, text, Markup("<i/>")) == Markup(
+        f'<g a="{escape(text)}" b="1.2" c="3" e="True" f="<b>">{escape(text)}<i/></g>')

@@ -368,3 +368,84 @@ def test_a_service_that_never_answers_times_out_with_a_clear_error(
     shard = SearchShard("pagefind", True, (), "")
     with pytest.raises(search_pagefind.SearchIndexError, match="did not answer within"):
         search_pagefind.index_shards([(shard, ())], "en")
+
+
+# --- Pagefind alongside the render -----------------------------------------------------
+
+
+def _watch_services(monkeypatch: pytest.MonkeyPatch, events: list[str]
+                    ) -> list[subprocess.Popen[bytes]]:
+    """Record each Pagefind service started (its process) and each page made, in order."""
+    import annotarium.render as render
+
+    started: list[subprocess.Popen[bytes]] = []
+    service_init = search_pagefind._Service.__init__
+
+    def init(self, binary):  # type: ignore[no-untyped-def]
+        service_init(self, binary)
+        started.append(self.process)
+        events.append("service")
+
+    pages = render.iter_pages
+
+    def iter_pages(linked, options):  # type: ignore[no-untyped-def]
+        for page in pages(linked, options):
+            events.append("page")
+            yield page
+
+    monkeypatch.setattr(search_pagefind._Service, "__init__", init)
+    monkeypatch.setattr(render, "iter_pages", iter_pages)
+    return started
+
+
+@needs_pagefind
+def test_a_small_build_starts_pagefind_before_its_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind indexes while the pages are rendered (issue 4: start-up time), and the
+    result is the same bytes as indexing after them."""
+    from conftest import SAMPLE_FILES, write_archive
+
+    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    events: list[str] = []
+    started = _watch_services(monkeypatch, events)
+    build_site(root, tmp_path / "early", clean=True)
+    assert started and events.index("page") > max(
+        i for i, event in enumerate(events) if event == "service")
+    assert all(process.returncode is not None for process in started)  # reaped
+    monkeypatch.undo()
+    monkeypatch.setattr("annotarium.pipeline.PARALLEL_MIN_ARTICLES", 0)  # as a large build
+    build_site(root, tmp_path / "late", clean=True)
+
+    def files(site: Path) -> dict[str, bytes]:  # the site, not the build's own records
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and not p.relative_to(site).as_posix().startswith(".")}
+
+    assert files(tmp_path / "early") == files(tmp_path / "late")
+
+
+@needs_pagefind
+@pytest.mark.parametrize("failure", [RuntimeError, KeyboardInterrupt])
+def test_pagefind_is_stopped_when_the_render_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]) -> None:
+    """An error or Ctrl-C while the pages render leaves no Pagefind process behind
+    (neither running nor a zombie), and no output."""
+    import annotarium.render as render
+    from conftest import SAMPLE_FILES, write_archive
+
+    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    events: list[str] = []
+    started = _watch_services(monkeypatch, events)
+    pages = render.iter_pages
+
+    def failing(linked, options):  # type: ignore[no-untyped-def]
+        yield next(pages(linked, options))
+        raise failure("stop")
+
+    monkeypatch.setattr(render, "iter_pages", failing)
+    with pytest.raises(failure):
+        build_site(root, tmp_path / "out", clean=True)
+    assert started
+    for process in started:
+        assert process.returncode is not None  # waited for: no zombie
+        assert not Path(f"/proc/{process.pid}").exists()
+    assert not (tmp_path / "out").exists()

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 # Runs the CLI in-process, then writes to argv[1] the names of the modules it loaded (not
 # those the interpreter's start-up loaded: a site hook of the machine is not Annotarium's).
 SCRIPT = """
@@ -27,7 +29,8 @@ sys.exit(code)
 """
 
 # only for search: the records and the client of Pagefind's service
-SEARCH = ("annotarium.search", "annotarium.search_pagefind", "pagefind_bin")
+SEARCH = ("annotarium.search", "annotarium.search_build", "annotarium.search_pagefind",
+          "pagefind_bin")
 # never: Pagefind's Python API, and the asyncio it runs on (search_pagefind talks to the
 # service itself)
 ASYNC = ("pagefind", "asyncio", "concurrent.futures", "ssl", "socket")
@@ -94,3 +97,37 @@ def test_a_build_with_nothing_changed_loads_no_stage(tmp_path: Path) -> None:
     modules, _ = _modules(tmp_path, "build", "--no-search", "--output", output)
     assert _loaded(modules, ("annotarium.load", "annotarium.load_registries", "yaml",
                              "markdown_it", *RENDER_AND_WRITE[:-1], *SEARCH, *ASYNC)) == []
+
+
+# Counts the templates Jinja parses (and so generates code for) during the command.
+PARSES = """
+import sys
+import jinja2
+parsed = []
+parse = jinja2.Environment._parse
+def counting(self, source, name, filename):
+    parsed.append(name)
+    return parse(self, source, name, filename)
+jinja2.Environment._parse = counting
+from annotarium.cli import main
+code = main(sys.argv[1:])
+print("parsed:", sorted(parsed))
+sys.exit(code)
+"""
+
+
+def test_a_build_of_the_bundled_archive_parses_no_template(tmp_path: Path) -> None:
+    """The built-in templates' code is stored (render_precompiled.py): a build of the
+    bundled archive compiles it without parsing a template or generating its code."""
+    import jinja2
+
+    from annotarium.render_precompiled import stored_jinja_version
+
+    if stored_jinja_version() != jinja2.__version__:
+        pytest.skip("templates_compiled.json was made with another Jinja version")
+    result = subprocess.run([sys.executable, "-c", PARSES, "build", "--clean", "-q",
+                             "--output", str(tmp_path / "site")],
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "about" / "index.html").is_file()
+    assert "parsed: []" in result.stdout

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import json
 import os
 import sys
 import time
@@ -397,12 +396,19 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                               else read_pictures(output, __version__) if previous_pages
                               else None),
     )
+    # A small build makes its search records first and has Pagefind index them while the
+    # pages are rendered (Pagefind's processes on another core, their pipes moved along
+    # between pages); a large one, whose pages are rendered on every core, after them.
     rendering = time.perf_counter()
+    search_run = None
+    if options.search:
+        from annotarium.search_build import SearchRun
+
+        search_run = SearchRun(linked, previous_pages, inputs, output)
     progress("rendering and writing")
     kinds: Counter[str] = Counter()
     digests: dict[str, str] = {}
     exporting = [0.0]
-    searching = [0.0]
     export_index: list[ExportIndex | None] = [None]
 
     def files() -> Iterator[tuple[str, bytes | None]]:
@@ -410,6 +416,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         # then the data exports and the search index; the cache, which lists every file's
         # digest, comes last.
         for page in iter_pages(linked, options):
+            if search_run is not None:
+                search_run.pump()
             kinds[page.kind] += 1
             if page.digest:
                 digests[page.path] = page.digest
@@ -431,6 +439,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             exporting[0] += time.perf_counter() - making
             if export is None:
                 break
+            if search_run is not None:
+                search_run.pump()
             kinds["data"] += 1
             if export.digest:
                 digests[export.path] = export.digest
@@ -438,12 +448,9 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         export_index[0] = run.index
         yield INDEX_FILE, run.index.to_json()
         yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
-        if options.search:
+        if search_run is not None:
             progress("indexing for search")
-            began = time.perf_counter()
-            found = _search_files(linked, previous_pages, inputs, output)
-            searching[0] = time.perf_counter() - began
-            for path, content, digest in found:
+            for path, content, digest in search_run.files():
                 kinds["search index"] += 1
                 if digest:
                     digests[path] = digest
@@ -463,10 +470,17 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, state is not None,
-                         state.site if state is not None else None)
+    try:
+        if search_run is not None and len(archive.articles) < PARALLEL_MIN_ARTICLES:
+            search_run.start()
+        written = write_site(files(), output, state is not None,
+                             state.site if state is not None else None)
+    finally:
+        if search_run is not None:
+            search_run.close()  # Pagefind's processes stopped and reaped, however it ends
     if state is not None:
         state.site = written.tree
+    searching = search_run.seconds if search_run is not None else 0.0
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()
@@ -482,9 +496,9 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         stage_seconds={
             "check": checked.seconds,
             # one stream: each page written when made, then the exports and the search index
-            "render and write": done - rendering - exporting[0] - searching[0],
+            "render and write": done - rendering - exporting[0] - searching,
             "export": exporting[0],  # making the data/ files
-            "search index": searching[0],
+            "search index": searching,
         },
         exports=export_index[0],
         pictures=options.pictures.current if options.pictures is not None else None,
@@ -499,55 +513,6 @@ def _dump_memo(item: tuple[str, MemoEntry]) -> tuple[str, bytes]:
     result = entry.loaded()
     assert result is not None
     return memo_path(slug), dump_entry(entry.key, result)
-
-
-def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict,
-                  output: Path) -> list[tuple[str, bytes | None, str]]:
-    """The files of the search index as (path, content, digest): shards whose inputs are
-    those of the previous build are carried over (content None), the others indexed.
-    A re-indexed shard's files whose bytes are those already in ``output`` are carried
-    over too: an edit to one article changes a few of its shard's hundreds of files."""
-    from annotarium.search import plan_shards, shard_records
-    from annotarium.search_pagefind import PAGEFIND_VERSION, index_shards
-
-    language = (linked.archive.config.language or "en").split("-")[0].lower()
-    # what an article's records are made from: its annotation file and its text
-    keys: dict[str, str] = {}
-    for article in linked.archive.articles:
-        files = (str(article.annotation_path), str(article.source_path))
-        if all(name in inputs for name in files):
-            keys[article.slug] = "/".join(inputs[name].sha256 for name in files)
-    shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {language}", keys)
-    tags = {shard.folder: f"search {shard.folder} {shard.digest}" for shard in shards}
-    kept: dict[str, list[str]] = {}
-    for path, digest in previous.items():
-        if digest.startswith("search ") and digest == tags.get(digest.split(" ")[1]):
-            kept.setdefault(digest.split(" ")[1], []).append(path)
-    stale = [(shard, shard_records(shard, linked)) for shard in shards
-             if shard.folder not in kept]
-    made = {}
-    if stale:
-        made = index_shards(stale, language)
-    result: list[tuple[str, bytes | None, str]] = []
-    for shard in shards:
-        tag = tags[shard.folder]
-        if shard.folder in kept:
-            result.extend((path, None, tag) for path in sorted(kept[shard.folder]))
-        else:
-            result.extend((path, None if path in previous and _same_bytes(output / path, content)
-                           else content, tag) for path, content in made[shard.folder])
-    folders = sorted(shard.folder.removeprefix("pagefind/") for shard in shards[1:])
-    shard_list = json.dumps({"shards": folders}).encode("utf-8")
-    result.append(("pagefind/shards.json", shard_list, ""))
-    return result
-
-
-def _same_bytes(path: Path, content: bytes) -> bool:
-    """Whether the file at ``path`` holds exactly ``content`` (False if it cannot be read)."""
-    try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
-    except OSError:
-        return False
 
 
 def is_search_error(exc: BaseException) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from annotarium.render_context import SiteContext
+from annotarium.render_precompiled import PrecompiledEnvironment
 
 
 def builtin_template_dir() -> Path:
@@ -21,8 +22,10 @@ def builtin_template_dir() -> Path:
 
 
 def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped, strict, with the ``url`` filter."""
-    env = jinja2.Environment(
+    """The Jinja2 environment: autoescaped, strict, with the ``url`` filter. The built-in
+    templates' code is taken from ``templates_compiled.json`` where it was made from the
+    same source (see :mod:`annotarium.render_precompiled`)."""
+    env = PrecompiledEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

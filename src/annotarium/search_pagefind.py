@@ -1,10 +1,12 @@
 """Indexing search shards with Pagefind's service (``pagefind --service``, the binary that
 the ``pagefind[bin]`` package ships).
 
-:func:`index_shards` runs Pagefind services for a build and, for each shard
-given, creates an index, adds the shard's custom records and takes the bundle's
-files from the service in memory (``GetFiles``), as ``(site path, bytes)`` pairs
-for the writer: nothing is written outside the output directory.
+:class:`Indexing` (or :func:`index_shards`, which waits for it) runs Pagefind
+services for a build and, for each shard given, creates an index, adds the shard's
+custom records and takes the bundle's files from the service in memory (``GetFiles``),
+as ``(site path, bytes)`` pairs for the writer: nothing is written outside the output
+directory. A small build starts it before rendering and moves its pipes along between
+pages, so that Pagefind indexes on another core meanwhile (see :mod:`annotarium.search_build`).
 Only the files a reader's browser loads are kept: Pagefind's script, worker and
 WebAssembly in the primary bundle, and the index, fragments, filters and metadata
 of every shard (not Pagefind's own search UIs).
@@ -41,8 +43,7 @@ import selectors
 import shutil
 import subprocess
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ _DATA_FOLDERS = ("index", "fragment", "filter")
 _PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js")
 MAX_SERVICES = 4  # Pagefind services run at once for a build with many shards to index
 SHARD_TIMEOUT = 900  # seconds; a shard of 64 long articles takes about one
+# bytes read from a pipe at once: what a Linux pipe holds (a larger buffer costs a fresh
+# memory mapping per read, 15 times the read itself, and brings no more)
+PIPE_READ = 1 << 16
 
 
 class SearchIndexError(Exception):
@@ -67,29 +71,122 @@ def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[s
     """Index each shard with Pagefind; return each shard's files as (site path, bytes)."""
     if not shards:
         return {}
-    binary = pagefind_executable()
-    if binary is None:
-        raise SearchIndexError(
-            "Pagefind's program is not installed; install it with "
-            f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
-            "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
-        )
-    try:
-        return _index_all(binary, shards, language)
-    except SearchIndexError:
-        raise
-    except TimeoutError as exc:  # an OSError too: first
-        raise SearchIndexError(
-            f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
-        ) from exc
-    except OSError as exc:  # the binary is missing or cannot run
-        raise SearchIndexError(
-            f"Pagefind's program could not be run ({exc}); install it with "
-            f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
-            "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
-        ) from exc
-    except Exception as exc:  # Pagefind reports its failures as messages
-        raise SearchIndexError(f"Pagefind failed to index the archive: {exc}") from exc
+    with Indexing(shards, language) as indexing:
+        return indexing.finish()
+
+
+class Indexing:
+    """Pagefind services indexing shards while the caller does other work.
+
+    Made, it starts the services and queues the requests; :meth:`pump` moves the pipes
+    along without waiting (a build calls it between pages, so that Pagefind indexes on
+    another core while the pages are rendered); :meth:`finish` waits for the rest and
+    returns each shard's files. Used as a context manager, so that the services are
+    stopped and reaped however the build ends (an error, Ctrl-C). Every failure is a
+    :class:`SearchIndexError`."""
+
+    def __init__(self, shards: Sequence[Job], language: str) -> None:
+        self.results: dict[str, list[tuple[str, bytes]]] = {}
+        self.services: list[_Service] = []
+        self.jobs: list[_ShardJob] = []
+        self.selector: selectors.BaseSelector | None = None
+        self.writing: set[int] = set()  # the request pipes watched: those with requests
+        binary = pagefind_executable()
+        if binary is None:
+            raise SearchIndexError(
+                "Pagefind's program is not installed; install it with "
+                f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
+                "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
+            )
+        # Pagefind indexes one index at a time: one service per core for many shards
+        workers = max(1, min(len(shards), os.cpu_count() or 1, MAX_SERVICES))
+        with self._failures():
+            try:
+                for _ in range(workers):
+                    self.services.append(_Service(binary))
+                self.jobs = [_ShardJob(service, list(shards[i::workers]), language,
+                                       self.results) for i, service in enumerate(self.services)]
+                self.selector = selectors.DefaultSelector()
+                for service in self.services:
+                    self.selector.register(service.stdout, selectors.EVENT_READ, service)
+            except BaseException:
+                self.close()
+                raise
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def pump(self) -> None:
+        """Write the requests the pipes take and read the answers there are, without
+        waiting; a failure is raised here or by :meth:`finish`."""
+        if not self.done():
+            with self._failures():
+                self._step(0)
+
+    def finish(self) -> dict[str, list[tuple[str, bytes]]]:
+        """Wait until every shard is indexed; return each shard's files by its folder.
+        Each shard has ``SHARD_TIMEOUT`` seconds from now or from its start, the later."""
+        with self._failures():
+            now = time.monotonic()
+            for job in self.jobs:
+                job.deadline = max(job.deadline, now + SHARD_TIMEOUT)
+            while not self.done():
+                left = min(job.deadline for job in self.jobs if not job.done) - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                self._step(left)
+        self.close()
+        return self.results
+
+    def done(self) -> bool:
+        return all(job.done for job in self.jobs)
+
+    def close(self) -> None:
+        """Stop the services and wait for them (no zombie, no orphan); idempotent."""
+        if self.selector is not None:
+            self.selector.close()
+            self.selector = None
+        services, self.services = self.services, []
+        for service in services:
+            service.close()
+
+    def _step(self, timeout: float) -> None:
+        assert self.selector is not None
+        for service in self.services:
+            if service.outbox and service.stdin not in self.writing:
+                self.selector.register(service.stdin, selectors.EVENT_WRITE, service)
+                self.writing.add(service.stdin)
+            elif not service.outbox and service.stdin in self.writing:
+                self.selector.unregister(service.stdin)
+                self.writing.discard(service.stdin)
+        for key, _ in self.selector.select(timeout):
+            if key.fd == key.data.stdin:
+                key.data.write()
+            else:
+                key.data.read()
+
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """Every way indexing can fail, as a :class:`SearchIndexError` that says what to do."""
+        try:
+            yield
+        except SearchIndexError:
+            raise
+        except TimeoutError as exc:  # an OSError too: first
+            raise SearchIndexError(
+                f"Pagefind did not answer within {SHARD_TIMEOUT} s while indexing a shard"
+            ) from exc
+        except OSError as exc:  # the binary is missing or cannot run
+            raise SearchIndexError(
+                f"Pagefind's program could not be run ({exc}); install it with "
+                f"python3 -m pip install 'pagefind[bin]=={PAGEFIND_VERSION}', "
+                "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
+            ) from exc
+        except Exception as exc:  # Pagefind reports its failures as messages
+            raise SearchIndexError(f"Pagefind failed to index the archive: {exc}") from exc
 
 
 def pagefind_executable() -> Path | None:
@@ -117,7 +214,7 @@ def pagefind_available() -> bool:
 class _Service:
     """One ``pagefind --service`` process. A request is base64 JSON ended by a comma, and
     so is each answer, which names the request's ``message_id``; ``on_answer`` is called
-    with an answer's payload when it arrives (see :func:`_index_all`)."""
+    with an answer's payload when it arrives (see :class:`Indexing`)."""
 
     def __init__(self, binary: Path) -> None:
         self.process = subprocess.Popen(
@@ -127,7 +224,9 @@ class _Service:
         self.stdin, self.stdout = self.process.stdin.fileno(), self.process.stdout.fileno()
         os.set_blocking(self.stdin, False)
         os.set_blocking(self.stdout, False)
-        self.outbox: deque[memoryview] = deque()  # requests not yet written, in order
+        # the requests not yet written, in order, as one buffer: written with as few calls
+        # as the pipe allows (a call per request woke Pagefind's reader once per record)
+        self.outbox = bytearray()
         self.inbox = bytearray()  # the start of an answer not yet complete
         self.waiting: dict[int, Callable[[dict[str, Any]], None]] = {}
         self.last_id = 0
@@ -137,24 +236,22 @@ class _Service:
         self.last_id += 1
         self.waiting[self.last_id] = on_answer
         request = json.dumps({"message_id": self.last_id, "payload": payload})
-        self.outbox.append(memoryview(base64.b64encode(request.encode("utf-8")) + b","))
+        self.outbox += base64.b64encode(request.encode("utf-8"))
+        self.outbox += b","
 
     def write(self) -> None:
         """Write what the pipe takes now."""
         while self.outbox:
             try:
-                written = os.write(self.stdin, self.outbox[0])
+                written = os.write(self.stdin, self.outbox)
             except BlockingIOError:
                 return
-            if written == len(self.outbox[0]):
-                self.outbox.popleft()
-            else:
-                self.outbox[0] = self.outbox[0][written:]
+            del self.outbox[:written]
 
     def read(self) -> None:
         """Read what the pipe holds now, and hand over every complete answer."""
         try:
-            chunk = os.read(self.stdout, 1 << 20)
+            chunk = os.read(self.stdout, PIPE_READ)
         except BlockingIOError:
             return
         if not chunk:
@@ -192,7 +289,8 @@ class _Service:
 
 class _ShardJob:
     """A service's work, one shard after the other: create an index, add the records,
-    and once every record is in, take the files and delete the index."""
+    and once every record is in, take the files and delete the index (but the last,
+    which goes with the service)."""
 
     def __init__(self, service: _Service, jobs: list[Job], language: str,
                  results: dict[str, list[tuple[str, bytes]]]) -> None:
@@ -230,49 +328,16 @@ class _ShardJob:
 
     def get_files(self, index_id: int) -> None:
         def take(answer: dict[str, Any]) -> None:
-            files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]}
+            files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]
+                     if _kept(f["path"], self.shard)}  # the others are not even decoded
             self.results[self.shard.folder] = _collect(files, self.shard)
+            if not self.jobs:  # the service's last shard: it is stopped, index and all
+                self.done = True
+                return
             self.service.send({"type": "DeleteIndex", "index_id": index_id},
                               lambda _answer: self.next_shard())
 
         self.service.send({"type": "GetFiles", "index_id": index_id}, take)
-
-
-def _index_all(binary: Path, shards: Sequence[Job], language: str
-               ) -> dict[str, list[tuple[str, bytes]]]:
-    results: dict[str, list[tuple[str, bytes]]] = {}
-    # Pagefind indexes one index at a time: one service per core for many shards
-    workers = max(1, min(len(shards), os.cpu_count() or 1, MAX_SERVICES))
-    services: list[_Service] = []
-    try:
-        for _ in range(workers):
-            services.append(_Service(binary))
-        jobs = [_ShardJob(service, list(shards[i::workers]), language, results)
-                for i, service in enumerate(services)]
-        with selectors.DefaultSelector() as selector:
-            for service in services:
-                selector.register(service.stdout, selectors.EVENT_READ, service)
-            writing: set[int] = set()  # the request pipes watched: those with requests to write
-            while not all(job.done for job in jobs):
-                for service in services:
-                    if service.outbox and service.stdin not in writing:
-                        selector.register(service.stdin, selectors.EVENT_WRITE, service)
-                        writing.add(service.stdin)
-                    elif not service.outbox and service.stdin in writing:
-                        selector.unregister(service.stdin)
-                        writing.discard(service.stdin)
-                left = min(job.deadline for job in jobs if not job.done) - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError
-                for key, _ in selector.select(left):
-                    if key.fd == key.data.stdin:
-                        key.data.write()
-                    else:
-                        key.data.read()
-    finally:
-        for service in services:
-            service.close()
-    return results
 
 
 _MESSAGE = re.compile(rb"[A-Za-z0-9+/=]*,$")
@@ -283,6 +348,10 @@ def _decode(chunk: bytes) -> Any:
     lines could share the pipe (Pagefind's Python API joins its stderr to stdout), so what
     comes before the message's own characters is skipped, and so is a chunk that is no
     message."""
+    try:  # a message alone, as it comes: decoded without a scan for its start
+        return json.loads(base64.b64decode(chunk[:-1], validate=True))
+    except ValueError:
+        pass
     found = _MESSAGE.search(chunk)
     try:
         return json.loads(base64.b64decode(found.group()[:-1])) if found else None
@@ -293,19 +362,19 @@ def _decode(chunk: bytes) -> Any:
 # --- the bundle on disk ----------------------------------------------------------------
 
 
+def _kept(name: str, shard: SearchShard) -> bool:
+    """Whether the site keeps a file of Pagefind's bundle (not its own search UIs)."""
+    return (
+        name.split("/", 1)[0] in _DATA_FOLDERS
+        or name == "pagefind-entry.json"
+        or name.endswith(".pf_meta")
+        or (shard.primary and (name in _PRIMARY_ONLY or name.startswith("wasm.")))
+    )
+
+
 def _collect(written: dict[str, bytes], shard: SearchShard) -> list[tuple[str, bytes]]:
     """The files of a bundle that the site keeps, made deterministic."""
-    files: dict[str, bytes] = {}
-    for name in sorted(written):
-        top = name.split("/", 1)[0]
-        keep = (
-            top in _DATA_FOLDERS
-            or name == "pagefind-entry.json"
-            or name.endswith(".pf_meta")
-            or (shard.primary and (name in _PRIMARY_ONLY or name.startswith("wasm.")))
-        )
-        if keep:
-            files[name] = written[name]
+    files = {name: written[name] for name in sorted(written) if _kept(name, shard)}
     files = canonical_bundle(files)
     if shard.primary:  # the WebAssembly of the index's language only
         entry = json.loads(files["pagefind-entry.json"])

@@ -1,0 +1,108 @@
+"""The search stage of one build: which shards to index, indexing them, and their files.
+
+:class:`SearchRun` plans the shards from the linked archive (see
+:func:`~annotarium.search.plan_shards`), makes the records of those whose inputs changed
+since the previous build, and indexes them with Pagefind
+(:class:`~annotarium.search_pagefind.Indexing`). A build may :meth:`~SearchRun.start` it
+before rendering and :meth:`~SearchRun.pump` it between pages, so that Pagefind's
+processes index on another core while Python renders; :meth:`~SearchRun.files` then
+waits for what is left. Started or not, the files are the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from annotarium.link import LinkedArchive
+from annotarium.search import SearchShard, plan_shards, shard_records
+from annotarium.search_pagefind import PAGEFIND_VERSION, Indexing, Job
+
+SearchFile = tuple[str, bytes | None, str]  # site path, bytes (None: kept), digest
+
+
+class SearchRun:
+    """The search index of one build: shards whose inputs are those of the previous build
+    are carried over, the others indexed. Close it (or use it as a context manager) so
+    that Pagefind's processes are stopped however the build ends."""
+
+    def __init__(self, linked: LinkedArchive, previous: dict[str, str], inputs: dict,
+                 output: Path) -> None:
+        began = time.perf_counter()
+        self.previous, self.output = previous, output
+        self.language = (linked.archive.config.language or "en").split("-")[0].lower()
+        # what an article's records are made from: its annotation file and its text
+        keys: dict[str, str] = {}
+        for article in linked.archive.articles:
+            names = (str(article.annotation_path), str(article.source_path))
+            if all(name in inputs for name in names):
+                keys[article.slug] = "/".join(inputs[name].sha256 for name in names)
+        self.shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {self.language}", keys)
+        self.tags = {shard.folder: f"search {shard.folder} {shard.digest}"
+                     for shard in self.shards}
+        self.kept: dict[str, list[str]] = {}
+        for path, digest in previous.items():
+            if digest.startswith("search ") and digest == self.tags.get(digest.split(" ")[1]):
+                self.kept.setdefault(digest.split(" ")[1], []).append(path)
+        self.stale: list[Job] = [(shard, shard_records(shard, linked)) for shard in self.shards
+                                 if shard.folder not in self.kept]
+        self.indexing: Indexing | None = None
+        self.seconds = time.perf_counter() - began  # time spent here, for the build's report
+
+    def __enter__(self) -> SearchRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start Pagefind on the stale shards, if any and not yet started."""
+        if self.stale and self.indexing is None:
+            began = time.perf_counter()
+            self.indexing = Indexing(self.stale, self.language)
+            self.seconds += time.perf_counter() - began
+
+    def pump(self) -> None:
+        """Move Pagefind's pipes along without waiting (between pages)."""
+        if self.indexing is not None:
+            began = time.perf_counter()
+            self.indexing.pump()
+            self.seconds += time.perf_counter() - began
+
+    def files(self) -> list[SearchFile]:
+        """The index's files, in a fixed order, once Pagefind is done with them. A
+        re-indexed shard's files whose bytes are those already in the output are carried
+        over too: an edit to one article changes a few of its shard's hundreds of files."""
+        self.start()
+        began = time.perf_counter()
+        made = self.indexing.finish() if self.indexing is not None else {}
+        result: list[SearchFile] = []
+        for shard in self.shards:
+            tag = self.tags[shard.folder]
+            if shard.folder in self.kept:
+                result.extend((path, None, tag) for path in sorted(self.kept[shard.folder]))
+            else:
+                result.extend((path, None if path in self.previous
+                               and _same_bytes(self.output / path, content) else content, tag)
+                              for path, content in made[shard.folder])
+        result.append(("pagefind/shards.json", _shard_list(self.shards), ""))
+        self.seconds += time.perf_counter() - began
+        return result
+
+    def close(self) -> None:
+        if self.indexing is not None:
+            self.indexing.close()
+
+
+def _shard_list(shards: tuple[SearchShard, ...]) -> bytes:
+    folders = sorted(shard.folder.removeprefix("pagefind/") for shard in shards[1:])
+    return json.dumps({"shards": folders}).encode("utf-8")
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``content`` (False if it cannot be read)."""
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
