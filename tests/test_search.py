@@ -414,6 +414,7 @@ def test_a_small_build_starts_pagefind_before_its_pages(
     assert all(process.returncode is not None for process in started)  # reaped
     monkeypatch.undo()
     monkeypatch.setattr("annotarium.pipeline.PARALLEL_MIN_ARTICLES", 0)  # as a large build
+    monkeypatch.setattr("annotarium.pipeline.EARLY_SEARCH_SHARDS", 0)  # of many shards
     build_site(root, tmp_path / "late", clean=True)
 
     def files(site: Path) -> dict[str, bytes]:  # the site, not the build's own records
@@ -421,6 +422,39 @@ def test_a_small_build_starts_pagefind_before_its_pages(
                 if p.is_file() and not p.relative_to(site).as_posix().startswith(".")}
 
     assert files(tmp_path / "early") == files(tmp_path / "late")
+
+
+@needs_pagefind
+def test_an_edit_to_a_large_archive_starts_pagefind_before_its_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large archive's full build indexes after its pages (they take every core); an
+    edit's build, with one shard to index, has Pagefind index it while the pages are made
+    (issue 4: the rebuild after an edit), to the same bytes as a clean build."""
+    from conftest import SAMPLE_FILES, write_archive
+
+    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    monkeypatch.setattr("annotarium.pipeline.PARALLEL_MIN_ARTICLES", 0)  # as a large archive
+    monkeypatch.setattr("annotarium.pipeline.EARLY_SEARCH_SHARDS", 1)  # the primary + a0: many
+    out = tmp_path / "out"
+    events: list[str] = []
+    _watch_services(monkeypatch, events)
+    build_site(root, out)
+    assert events.index("service") > events.index("page")  # full build: after its pages
+    events.clear()
+    article = root / "content" / "articles" / "planet.yaml"
+    text = article.read_text(encoding="utf-8")
+    start = text.index("body: ") + len("body: ")
+    article.write_text(text[:start] + "Changed. " + text[start:], encoding="utf-8")
+    build_site(root, out)
+    assert events.count("service") >= 1 and events.index("page") > events.index("service")
+    monkeypatch.undo()
+    build_site(root, tmp_path / "clean", clean=True)
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and not p.relative_to(site).as_posix().startswith(".")}
+
+    assert files(out) == files(tmp_path / "clean")
 
 
 @needs_pagefind

@@ -101,6 +101,7 @@ def _quiet(stage: str) -> None:
 
 
 PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
+EARLY_SEARCH_SHARDS = 2  # a build with at most this many shards to index starts Pagefind first
 
 
 def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo | None = None,
@@ -396,9 +397,10 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                               else read_pictures(output, __version__) if previous_pages
                               else None),
     )
-    # A small build makes its search records first and has Pagefind index them while the
-    # pages are rendered (Pagefind's processes on another core, their pipes moved along
-    # between pages); a large one, whose pages are rendered on every core, after them.
+    # The search records are made first. Pagefind indexes them while the pages are
+    # rendered (its processes on another core, their pipes moved along between pages) in
+    # a small build, and in an edit's build, which re-indexes a shard or two; a large full
+    # build, whose pages are rendered on every core, has them indexed after its pages.
     rendering = time.perf_counter()
     search_run = None
     if options.search:
@@ -471,7 +473,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     records: list[cache.BuildCache] = []
 
     try:
-        if search_run is not None and len(archive.articles) < PARALLEL_MIN_ARTICLES:
+        if search_run is not None and (len(archive.articles) < PARALLEL_MIN_ARTICLES
+                                       or len(search_run.stale) <= EARLY_SEARCH_SHARDS):
             search_run.start()
         written = write_site(files(), output, state is not None,
                              state.site if state is not None else None)
