@@ -28,7 +28,7 @@ from annotarium.model import (
 SNIPPET_CHARS = 90
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A span of an article seen from elsewhere: where it is and the words around it."""
 
@@ -44,13 +44,13 @@ class Passage:
         return self.span.annotation.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
     id: str
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One event on the timeline, with the passages that mention it."""
 

@@ -55,7 +55,7 @@ class SiteConfig:
 # --- registries ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Affiliation:
     actor: str
     role: str | None
@@ -126,7 +126,7 @@ class Event:
 # --- article texts -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InlineMark:
     """Formatting inside a block (from Markdown): emphasis, code, a link, a line break."""
 
@@ -136,7 +136,7 @@ class InlineMark:
     href: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of an article's text: the title, the caption, a heading, a paragraph.
 
@@ -156,7 +156,7 @@ class Block:
     source_line: int = 0  # line in the source file where the block starts (1-based)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Masthead:
     raw: str
     name: str
@@ -200,14 +200,14 @@ class ArticleText:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublishedDate:
     date: dt.date
     inferred: bool = False
     reasoning: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleMeta:
     title: str
     publication: str | None
@@ -227,7 +227,7 @@ class ArticleMeta:
 # --- annotations -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Selector:
     """Which words an annotation is about, like a W3C TextQuoteSelector plus an occurrence."""
 
@@ -237,7 +237,7 @@ class Selector:
     occurrence: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annotation:
     """Fields every annotation has. ``kind`` is the markup contract's ``data-annotation``."""
 
@@ -257,7 +257,7 @@ class Annotation:
     kind: AnnotationKind = field(init=False, default="note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote(Annotation):
     speaker: str | None = None  # actor id; None for a term
     quote_kind: QuoteKind = "direct"
@@ -268,7 +268,7 @@ class Quote(Annotation):
     kind: AnnotationKind = field(init=False, default="quote")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention(Annotation):
     """A span that names an actor, place or topic; ``auto`` when found by an alias."""
 
@@ -280,7 +280,7 @@ class Mention(Annotation):
         object.__setattr__(self, "kind", self.entity)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateRef(Annotation):
     date: DateValue | None = None
     event: str | None = None
@@ -290,14 +290,14 @@ class DateRef(Annotation):
     kind: AnnotationKind = field(init=False, default="event")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note(Annotation):
     body: str = ""  # Markdown
 
     kind: AnnotationKind = field(init=False, default="note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     slug: str
     meta: ArticleMeta
@@ -324,7 +324,7 @@ class Archive:
 # --- after anchoring ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reanchor:
     """How an annotation was found again after its article's text changed.
 
@@ -338,7 +338,7 @@ class Reanchor:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """An annotation tied to ``text[start:end]`` of its article."""
 
@@ -352,7 +352,7 @@ class Span:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnchoredArticle:
     article: Article
     spans: tuple[Span, ...]  # sorted by (start, -end)
