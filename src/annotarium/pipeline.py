@@ -331,7 +331,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     from annotarium.parallel import fork_imap
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.render_picture_cache import PICTURES_FILE, PictureCache, read_pictures
-    from annotarium.write import write_site
+    from annotarium.write import Content, write_site
 
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
@@ -376,7 +376,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     searching = [0.0]
     export_index: list[ExportIndex | None] = [None]
 
-    def files() -> Iterator[tuple[str, bytes | None]]:
+    def files() -> Iterator[tuple[str, Content | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
         # then the data exports and the search index; the cache, which lists every file's
         # digest, comes last.
@@ -403,9 +403,12 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             if export is None:
                 break
             kinds["data"] += 1
-            if export.digest:
-                digests[export.path] = export.digest
+            # a large export is made as it is written (a stream of chunks): its digest is
+            # known, and its making time counted, once it has been written
             yield export.path, export.content
+            exporting[0] += getattr(export.content, "seconds", 0.0)
+            if export.written_digest():
+                digests[export.path] = export.written_digest()
         export_index[0] = run.index
         yield INDEX_FILE, run.index.to_json()
         yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
