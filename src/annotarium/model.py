@@ -140,20 +140,27 @@ class InlineMark:
 class Block:
     """One block of an article's text: the title, the caption, a heading, a paragraph.
 
-    ``start``/``end`` are offsets in :attr:`ArticleText.text`. ``before`` and
-    ``after`` hold the structural tags that wrap it (list and quote containers),
-    produced by the loader from a fixed set of tags, never from input text.
+    ``start``/``end`` are offsets in :attr:`ArticleText.text`, which ``source`` is (the
+    very string, shared by the article's blocks: a block's words are not a second copy of
+    the text). ``before`` and ``after`` hold the structural tags that wrap it (list and
+    quote containers), produced by the loader from a fixed set of tags, never from input
+    text.
     """
 
     kind: Literal["title", "caption", "heading", "paragraph"]
     start: int
     end: int
-    text: str
+    source: str = field(repr=False)  # the whole text of the article
     tag: str = "p"  # 'p', 'h2'..'h6', or '' for a paragraph in a tight list item
     marks: tuple[InlineMark, ...] = ()
     before: str = ""
     after: str = ""
     source_line: int = 0  # line in the source file where the block starts (1-based)
+
+    @property
+    def text(self) -> str:
+        """The block's words: ``source[start:end]``."""
+        return self.source[self.start:self.end]
 
 
 @dataclass(frozen=True, slots=True)
