@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -244,6 +245,24 @@ class Selector:
     occurrence: int | None = None
 
 
+# The keys of an annotation's YAML item, which :func:`positions` writes as their index
+# here (small ints are shared objects; a key string would be a copy in every annotation).
+FIELD_KEYS: tuple[str, ...] = (
+    "id", "text", "prefix", "suffix", "occurrence", "draft", "speaker", "kind", "context",
+    "note", "cites", "actor", "place", "topic", "date", "approximate", "event", "relative",
+    "body",
+)
+_FIELD_INDEX = {key: index for index, key in enumerate(FIELD_KEYS)}
+
+
+def positions(found: Iterable[tuple[str, int, int]]) -> tuple[int | str, ...]:
+    """(key, line, col) of each value of an annotation's item, flattened into one tuple,
+    each key that :data:`FIELD_KEYS` lists as its index there: what
+    :attr:`Annotation.field_positions` holds."""
+    return tuple(part for key, line, col in found
+                 for part in (_FIELD_INDEX.get(key, str(key)), line, col))
+
+
 @dataclass(frozen=True, slots=True)
 class Annotation:
     """Fields every annotation has. ``kind`` is the markup contract's ``data-annotation``."""
@@ -252,13 +271,16 @@ class Annotation:
     selector: Selector
     location: Location  # the YAML item (or alias) it came from
     draft: bool = False
-    field_positions: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) of each value
+    # key, line, col of each value, one after the other (see positions())
+    field_positions: tuple[int | str, ...] = ()
 
     def where(self, key: str) -> Location:
         """Where the value of ``key`` was written, else where the annotation starts."""
-        for name, line, col in self.field_positions:
-            if name == key:
-                return Location(self.location.path, line, col)
+        wanted = _FIELD_INDEX.get(key, key)
+        found = self.field_positions
+        for index in range(0, len(found), 3):
+            if found[index] == wanted:
+                return Location(self.location.path, found[index + 1], found[index + 2])  # type: ignore[arg-type]
         return self.location
 
     kind: AnnotationKind = field(init=False, default="note")
