@@ -1,0 +1,51 @@
+"""One copy of each equal string among the loaded articles.
+
+Articles are loaded and anchored in worker processes (or read back from the memo), and
+each comes back as a pickle of its own: every article then holds its own copies of the
+strings it shares with others (speaker and entity ids, quote kinds, alias names, the ids
+of alias mentions, recurring contexts), about a third of the loaded archive's strings.
+:func:`share_strings` replaces them, in an article just unpickled and not yet seen by
+anything else, with one copy per value (:func:`sys.intern`) and the equal selectors
+of alias mentions with one object. Only the model is imported.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+from annotarium.model import Annotation, DateRef, Mention, Quote, Span
+
+_intern = sys.intern
+
+
+def share_strings(spans: Iterable[Span], found: set[tuple[str, str, str]],
+                  objects: dict[object, object]) -> set[tuple[str, str, str]]:
+    """Share the strings of ``spans``' annotations (set in place: they were unpickled a
+    moment ago and nothing else holds them) and of ``found``, which is returned as a new
+    set. ``objects`` maps the selectors of alias mentions (equal across articles) to the
+    one kept of their value; the caller keeps it for the build. Strings are interned (and
+    freed when no longer used)."""
+    setter = object.__setattr__
+    for span in spans:
+        note: Annotation = span.annotation
+        setter(note, "id", _intern(note.id))
+        setter(note, "kind", _intern(note.kind))
+        if isinstance(note, Mention):
+            setter(note, "entity", _intern(note.entity))
+            setter(note, "ref", _intern(note.ref))
+            if note.auto:
+                selector = objects.get(note.selector)
+                if selector is None:
+                    setter(note.selector, "exact", _intern(note.selector.exact))
+                    selector = objects[note.selector] = note.selector
+                setter(note, "selector", selector)
+        elif isinstance(note, Quote):
+            setter(note, "quote_kind", _intern(note.quote_kind))
+            if note.speaker is not None:
+                setter(note, "speaker", _intern(note.speaker))
+            if note.context is not None:
+                setter(note, "context", _intern(note.context))
+        elif isinstance(note, DateRef) and note.event is not None:
+            setter(note, "event", _intern(note.event))
+    return {(_intern(kind), _intern(ident), _intern(name)) for kind, ident, name in found}
