@@ -5,28 +5,34 @@ each comes back as a pickle of its own: every article then holds its own copies 
 strings it shares with others (speaker and entity ids, quote kinds, alias names, the ids
 of alias mentions, recurring contexts), about a third of the loaded archive's strings.
 :func:`share_strings` replaces them, in an article just unpickled and not yet seen by
-anything else, with one copy per value (:func:`sys.intern`) and the equal selectors
-of alias mentions with one object. Only the model is imported.
+anything else, with one copy per value, and the equal selectors of alias mentions with
+one object. Only the model is imported.
+
+The table is the build's own, not :func:`sys.intern`'s: which of two equal strings an
+article keeps then depends only on the articles loaded before it in the same build, never
+on what the process did before, so that the memo files it is pickled into are the same
+bytes for the same build (pickle writes a string met twice in full or as a reference,
+whether it is the same object or an equal copy).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
+from typing import Any
 
 from annotarium.model import Annotation, DateRef, Mention, Quote, Span
 
-_intern = sys.intern
-
 
 def share_strings(spans: Iterable[Span], found: set[tuple[str, str, str]],
-                  objects: dict[object, object]) -> set[tuple[str, str, str]]:
+                  objects: dict[Any, Any]) -> set[tuple[str, str, str]]:
     """Share the strings of ``spans``' annotations (set in place: they were unpickled a
     moment ago and nothing else holds them) and of ``found``, which is returned as a new
-    set. ``objects`` maps the selectors of alias mentions (equal across articles) to the
-    one kept of their value; the caller keeps it for the build. Strings are interned (and
-    freed when no longer used)."""
+    set. ``objects`` maps each string, and each selector of an alias mention, to the one
+    kept of its value; the caller keeps it for the build."""
     setter = object.__setattr__
+
+    def _intern(value: str) -> str:
+        return objects.setdefault(value, value)  # type: ignore[no-any-return]
     for span in spans:
         note: Annotation = span.annotation
         setter(note, "id", _intern(note.id))
