@@ -430,10 +430,16 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
         yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
         if options.search:
             progress("indexing for search")
-            began = time.perf_counter()
+            # shard by shard: each written while the next is indexed (only the time spent
+            # indexing is counted)
             found = _search_files(linked, previous_pages, inputs, output)
-            searching[0] = time.perf_counter() - began
-            for path, content, digest in found:
+            while True:
+                began = time.perf_counter()
+                item = next(found, None)
+                searching[0] += time.perf_counter() - began
+                if item is None:
+                    break
+                path, content, digest = item
                 kinds["search index"] += 1
                 if digest:
                     digests[path] = digest
@@ -489,13 +495,14 @@ def _dump_memo(item: tuple[str, MemoEntry]) -> tuple[str, bytes]:
 
 
 def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict,
-                  output: Path) -> list[tuple[str, bytes | None, str]]:
-    """The files of the search index as (path, content, digest): shards whose inputs are
-    those of the previous build are carried over (content None), the others indexed.
-    A re-indexed shard's files whose bytes are those already in ``output`` are carried
-    over too: an edit to one article changes a few of its shard's hundreds of files."""
+                  output: Path) -> Iterator[tuple[str, bytes | None, str]]:
+    """The files of the search index as (path, content, digest), shard by shard: shards
+    whose inputs are those of the previous build are carried over (content None), the
+    others indexed (their records made when their turn comes). A re-indexed shard's files
+    whose bytes are those already in ``output`` are carried over too: an edit to one
+    article changes a few of its shard's hundreds of files."""
     from annotarium.search import plan_shards, shard_records
-    from annotarium.search_pagefind import PAGEFIND_VERSION, index_shards
+    from annotarium.search_pagefind import PAGEFIND_VERSION, iter_index_shards
 
     language = (linked.archive.config.language or "en").split("-")[0].lower()
     # what an article's records are made from: its annotation file and its text
@@ -510,23 +517,25 @@ def _search_files(linked: LinkedArchive, previous: dict[str, str], inputs: dict,
     for path, digest in previous.items():
         if digest.startswith("search ") and digest == tags.get(digest.split(" ")[1]):
             kept.setdefault(digest.split(" ")[1], []).append(path)
-    stale = [(shard, shard_records(shard, linked)) for shard in shards
+    stale = [(shard, functools.partial(shard_records, shard, linked)) for shard in shards
              if shard.folder not in kept]
-    made = {}
-    if stale:
-        made = index_shards(stale, language)
-    result: list[tuple[str, bytes | None, str]] = []
+    made = iter_index_shards(stale, language)
     for shard in shards:
         tag = tags[shard.folder]
         if shard.folder in kept:
-            result.extend((path, None, tag) for path in sorted(kept[shard.folder]))
-        else:
-            result.extend((path, None if path in previous and _same_bytes(output / path, content)
-                           else content, tag) for path, content in made[shard.folder])
+            yield from ((path, None, tag) for path in sorted(kept[shard.folder]))
+            continue
+        folder, files = next(made)
+        assert folder == shard.folder
+        for path, content in files:
+            yield path, None if path in previous and _same_bytes(output / path, content) \
+                else content, tag
+        del files
+    if stale:
+        assert next(made, None) is None  # every shard handed over: the services end
     folders = sorted(shard.folder.removeprefix("pagefind/") for shard in shards[1:])
     shard_list = json.dumps({"shards": folders}).encode("utf-8")
-    result.append(("pagefind/shards.json", shard_list, ""))
-    return result
+    yield "pagefind/shards.json", shard_list, ""
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:

@@ -1,10 +1,11 @@
 """Indexing search shards with Pagefind's service (``pagefind --service``, the binary that
 the ``pagefind[bin]`` package ships).
 
-:func:`index_shards` runs Pagefind services for a build and, for each shard
-given, creates an index, adds the shard's custom records and takes the bundle's
-files from the service in memory (``GetFiles``), as ``(site path, bytes)`` pairs
-for the writer: nothing is written outside the output directory.
+:func:`iter_index_shards` runs Pagefind services for a build and, for each shard
+given, creates an index, adds the shard's custom records (made when its turn comes)
+and takes the bundle's files from the service in memory (``GetFiles``), as ``(site
+path, bytes)`` pairs handed to the writer shard by shard: nothing is written outside
+the output directory, and a large archive's records and index are never all in memory.
 Only the files a reader's browser loads are kept: Pagefind's script, worker and
 WebAssembly in the primary bundle, and the index, fragments, filters and metadata
 of every shard (not Pagefind's own search UIs).
@@ -42,7 +43,7 @@ import shutil
 import subprocess
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,24 @@ class SearchIndexError(Exception):
     """The search index could not be made; the message says why and what to do."""
 
 
-Job = tuple[SearchShard, Sequence[SearchRecord]]  # a shard to index, and its records
+# a shard to index, and its records (or what makes them, called when the shard's turn
+# comes: a large archive's records are not all made, and held, at once)
+Job = tuple[SearchShard, Sequence[SearchRecord] | Callable[[], Sequence[SearchRecord]]]
+Bundle = tuple[str, list[tuple[str, bytes]]]  # a shard's folder, and its files
 
 
 def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[str, bytes]]]:
     """Index each shard with Pagefind; return each shard's files as (site path, bytes)."""
+    return dict(iter_index_shards(shards, language))
+
+
+def iter_index_shards(shards: Sequence[Job], language: str) -> Iterator[Bundle]:
+    """Index each shard with Pagefind; yield each shard's folder and files (as (site path,
+    bytes)) in the order of ``shards``, as soon as it and those before it are indexed, so
+    that the caller can write them while the next are indexed: a large archive's index is
+    never all in memory."""
     if not shards:
-        return {}
+        return
     binary = pagefind_executable()
     if binary is None:
         raise SearchIndexError(
@@ -75,7 +87,7 @@ def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[s
             "or build without search (--no-search, or 'search: false' in annotarium.yaml)"
         )
     try:
-        return _index_all(binary, shards, language)
+        yield from _index_all(binary, shards, language)
     except SearchIndexError:
         raise
     except TimeoutError as exc:  # an OSError too: first
@@ -205,7 +217,8 @@ class _ShardJob:
         if not self.jobs:
             self.done = True
             return
-        self.shard, self.records = self.jobs.pop(0)
+        self.shard, records = self.jobs.pop(0)
+        self.records = records() if callable(records) else records
         self.deadline = time.monotonic() + SHARD_TIMEOUT
         self.service.send({"type": "NewIndex", "config": {"force_language": self.language}},
                           self.add_records)
@@ -222,6 +235,7 @@ class _ShardJob:
                 "meta": dict(record.meta), "filters": {k: list(v) for k, v in record.filters},
                 "sort": None,
             }, lambda _answer, index_id=index_id: self.added(index_id))
+        self.records = ()  # sent: the requests hold them now
 
     def added(self, index_id: int) -> None:
         self.pending -= 1
@@ -238,9 +252,10 @@ class _ShardJob:
         self.service.send({"type": "GetFiles", "index_id": index_id}, take)
 
 
-def _index_all(binary: Path, shards: Sequence[Job], language: str
-               ) -> dict[str, list[tuple[str, bytes]]]:
-    results: dict[str, list[tuple[str, bytes]]] = {}
+def _index_all(binary: Path, shards: Sequence[Job], language: str) -> Iterator[Bundle]:
+    results: dict[str, list[tuple[str, bytes]]] = {}  # indexed, not yet handed over
+    order = [shard.folder for shard, _ in shards]
+    handed = 0
     # Pagefind indexes one index at a time: one service per core for many shards
     workers = max(1, min(len(shards), os.cpu_count() or 1, MAX_SERVICES))
     services: list[_Service] = []
@@ -254,6 +269,12 @@ def _index_all(binary: Path, shards: Sequence[Job], language: str
                 selector.register(service.stdout, selectors.EVENT_READ, service)
             writing: set[int] = set()  # the request pipes watched: those with requests to write
             while not all(job.done for job in jobs):
+                while handed < len(order) and order[handed] in results:
+                    # the services wait (or work on what they were sent) meanwhile
+                    yield order[handed], results.pop(order[handed])
+                    handed += 1
+                    for job in jobs:  # the caller's time is not the shards'
+                        job.deadline = max(job.deadline, time.monotonic() + SHARD_TIMEOUT)
                 for service in services:
                     if service.outbox and service.stdin not in writing:
                         selector.register(service.stdin, selectors.EVENT_WRITE, service)
@@ -272,7 +293,8 @@ def _index_all(binary: Path, shards: Sequence[Job], language: str
     finally:
         for service in services:
             service.close()
-    return results
+    for folder in order[handed:]:
+        yield folder, results.pop(folder)
 
 
 _MESSAGE = re.compile(rb"[A-Za-z0-9+/=]*,$")
