@@ -426,7 +426,8 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             if export.written_digest():
                 digests[export.path] = export.written_digest()
         export_index[0] = run.index
-        yield INDEX_FILE, run.index.to_json()
+        del run, made  # and what the exports were made from (the registries' data)
+        yield INDEX_FILE, export_index[0].to_json()
         yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
         if options.search:
             progress("indexing for search")
