@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from collections.abc import Callable
@@ -218,17 +219,21 @@ def memo_file(out: Path, slug: str) -> Path:
     return out / memo_path(slug)
 
 
-def test_state_kept_in_memory_gives_clean_builds(tmp_path: Path) -> None:
-    """What ``serve`` does: one output folder, the memo carried in memory."""
+@pytest.mark.parametrize(("seed", "page_size"), [(7, 50), (11, 1), (23, 2)])
+def test_state_kept_in_memory_gives_clean_builds(tmp_path: Path, seed: int,
+                                                 page_size: int) -> None:
+    """What ``serve`` does: one output folder, the memo, the pages' keys, the registries
+    and the record of the output and spare trees carried in memory."""
     from annotarium.pipeline import BuildState
 
-    rng = random.Random(7)
-    root = write_archive(tmp_path / "archive", SAMPLE_FILES)
+    rng = random.Random(seed)
+    root = write_archive(tmp_path / "archive", {
+        **SAMPLE_FILES, "annotarium.yaml": f"title: Test\npage_size: {page_size}\n"})
     state = BuildState()
     incremental = tmp_path / "incremental"
     assert build_site(root, incremental, state=state).output is not None
     steps = edits(root, rng)
-    for step in range(10):
+    for step in range(12):
         edit = rng.choice(steps)
         edit()
         result = build_site(root, incremental, state=state)
@@ -263,6 +268,48 @@ def test_serve_state_links_only_the_edited_article(sample_archive: Path,
     assert "paused for weeks" in (out / "articles" / "planet" / "index.html").read_text("utf-8")
 
 
+def test_serve_state_updates_the_graph_of_changed_articles_as_a_fresh_link_makes_it(
+        sample_archive: Path) -> None:
+    """The link stage's tables, updated for the changed articles only, equal a fresh
+    link of the same archive, edit after edit: a speaker, a mention, an event's date
+    reference and a listed actor removed and restored, then the events registry."""
+    from annotarium.link import link
+    from annotarium.pipeline import BuildState, check_archive
+
+    write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
+                                   "content/articles/star.yaml": SECOND_ANNOTATIONS})
+    actors = sample_archive / "content" / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8") + "zembla:\n  name: Zembla\n"
+                      "  kind: government\n  description: A country.\n",
+                      encoding="utf-8")  # named in no text
+    planet = sample_archive / "content" / "articles" / "planet.yaml"
+    star = sample_archive / "content" / "articles" / "star.yaml"
+    state = BuildState()
+    result = check_archive(sample_archive, state=state)
+    steps = [
+        (planet, "    speaker: ana-lopez\n    kind: partial",
+         "    speaker: ruritania\n    kind: partial"),
+        (star, "actors: [ana-lopez]", "actors: [ana-lopez, ruritania]"),
+        (star, "    event: talks-resume\n", ""),
+        (star, "actors: [ana-lopez, ruritania]", "actors: [ana-lopez, zembla]"),
+        (star, "actors: [ana-lopez, zembla]", "actors: [ana-lopez]"),  # a pair gone
+        (planet, "  - text: We are ready to talk,\n    speaker: ana-lopez\n", ""),
+        (star, "    relative: true\n", "    relative: true\n    event: talks-resume\n"),
+        (planet, "topics: [talks]", "topics: []"),
+    ]
+    for number, (path, old, new) in enumerate(steps, start=1):
+        replace_in(path, old, new)
+        result = check_archive(sample_archive, memo=result.memo, state=state)
+        assert result.ok and result.linked is not None
+        assert state.links is not None and state.links.updates == number
+        assert result.linked == link(result.linked.anchored), f"step {number}"
+    replace_in(sample_archive / "content" / "events.yaml", "actors: [ana-lopez, ruritania]",
+               "actors: [ruritania]")  # another registry: gathered afresh
+    result = check_archive(sample_archive, memo=result.memo, state=state)
+    assert result.linked is not None and state.links.updates == len(steps)
+    assert result.linked == link(result.linked.anchored)
+
+
 def test_serve_state_checks_again_an_article_whose_links_changed_meaning(
         sample_archive: Path) -> None:
     """The checks across files, kept per article: an unchanged article is not checked
@@ -288,29 +335,65 @@ def test_serve_state_checks_again_an_article_whose_links_changed_meaning(
     assert added.ok, [d.format() for d in added.diagnostics.errors]
 
 
-def test_serve_state_keeps_the_timeline_and_quotes_while_their_inputs_are_equal(
+def test_serve_state_keeps_whole_archive_and_entity_pages_while_their_inputs_are_equal(
         sample_archive: Path, tmp_path: Path) -> None:
-    """The page memo: a note edit leaves the inputs of the timeline and the quotes index
-    equal, so they are carried over unbuilt; a date edit changes the timeline's, and it
-    is made again, as a clean build makes it."""
+    """The page memo: a note edit leaves the inputs of the timeline, the quotes index and
+    the actor, place and topic pages equal (notes show only on their article's page), so
+    they are carried over unbuilt; a date edit changes the timeline's and those of the
+    entity pages that refer to the article, and they are made again, as a clean build
+    makes them; a quote edit changes its speaker's page."""
     from annotarium.pipeline import BuildState
 
     out, state = tmp_path / "out", BuildState()
     timeline = out / "timeline" / "index.html"
     build_site(sample_archive, out, state=state)
+    entity_pages = sorted(p.relative_to(out) for folder in ("actors", "places", "topics")
+                          for p in (out / folder).glob("*/index.html"))
+    assert len(entity_pages) == 4  # ana-lopez, ruritania, geneva, talks: all in planet
     before = timeline.stat().st_ino
     article = sample_archive / "content" / "articles" / "planet.yaml"
     replace_in(article, "The talks had paused for a month.", "The talks had paused for weeks.")
     build_site(sample_archive, out, state=state)
-    assert state.pages is not None and state.pages.hits == 2
+    assert state.pages is not None and state.pages.hits == 2 + 4
     assert timeline.stat().st_ino == before
     replace_in(article, "date: 2024-03-05", "date: 2024-03-12")
     build_site(sample_archive, out, state=state)
-    # the quotes index kept again; the timeline made again (to the same bytes here: the
-    # timeline shows the event's own date)
-    assert state.pages.hits == 3
+    # the quotes index kept again; the timeline and the four entity pages made again (to
+    # the same bytes here: the timeline shows the event's own date)
+    assert state.pages.hits == 2 + 4 + 1
     clean = tmp_path / "clean"
     build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)
+    ana = out / "actors" / "ana-lopez" / "index.html"
+    said = ana.read_bytes()
+    replace_in(article, "    speaker: ana-lopez\n    kind: partial",
+               "    speaker: ruritania\n    kind: partial")
+    build_site(sample_archive, out, state=state)
+    assert ana.read_bytes() != said  # one quote fewer
+    shutil.rmtree(clean)
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)
+
+
+def test_serve_state_keeps_the_later_pages_of_lists_on_a_note_edit(tmp_path: Path) -> None:
+    from annotarium.pipeline import BuildState
+
+    root = write_archive(tmp_path / "archive", {**SAMPLE_FILES,
+                                                "annotarium.yaml": "title: T\npage_size: 1\n"})
+    out, state = tmp_path / "out", BuildState()
+    build_site(root, out, state=state)
+    later = list(out.rglob("*-[0-9].html"))
+    assert len(later) == 2  # ana-lopez's three quotes, one a page
+    article = root / "content" / "articles" / "planet.yaml"
+    replace_in(article, "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(root, out, state=state)
+    # timeline, quotes index, four entity pages, every later page: none made again
+    assert state.pages is not None and state.pages.hits == 2 + 4 + len(later)
+    replace_in(article, "  - text: We are ready to listen.\n    speaker: ana-lopez\n", "")
+    build_site(root, out, state=state)
+    assert state.pages.hits < 2 * (2 + 4 + len(later))  # the quote's pages made again
+    clean = tmp_path / "clean"
+    build_site(root, clean, clean=True)
     assert tree(out) == tree(clean)
 
 
@@ -438,6 +521,9 @@ def test_the_spare_tree_is_brought_up_to_date_whatever_it_holds(sample_archive: 
     about.unlink()
     about.write_text("wrong", encoding="utf-8")
     (spare / "articles" / "planet" / "index.html").unlink()
+    # serve trusts its own record of the two trees (see the next test); a spare it has no
+    # record of (left by another session, or meddled with) is checked file by file
+    state.site = None
     replace_in(sample_archive / "content" / "articles" / "planet.yaml",
                "The talks had paused for weeks.", "The talks had paused for days.")
     build_site(sample_archive, out, state=state)
@@ -447,6 +533,58 @@ def test_the_spare_tree_is_brought_up_to_date_whatever_it_holds(sample_archive: 
     assert not (out / "stray.html").exists() and not (out / "stray").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "archive", "clean",
                                                           "out"]
+
+
+def test_serve_updates_the_spare_from_its_record_without_a_stat_per_file(
+        sample_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotarium import write
+    from annotarium.pipeline import BuildState
+
+    out = tmp_path / "out"
+    spare = write.spare_of(out)
+    state = BuildState()
+    planet = sample_archive / "content" / "articles" / "planet.yaml"
+    sentences = ["The talks had paused for a month.", "The talks had paused for weeks.",
+                 "The talks had paused for days.", "The talks had paused.",
+                 "The talks had paused for a month.", "The talks had paused for years."]
+
+    def rebuild(step: int) -> list[str]:
+        """Build after an edit; the spare's files that the write stage stat-ed."""
+        checked: list[str] = []
+        real_lstat = write.os.lstat
+        monkeypatch.setattr(write.os, "lstat", lambda p, *a, **k: (checked.append(str(p)),
+                                                                  real_lstat(p, *a, **k))[1])
+        result = build_site(sample_archive, out, state=state)
+        monkeypatch.undo()
+        assert result.check is not None and result.check.ok
+        clean = tmp_path / f"clean{step}"
+        build_site(sample_archive, clean, clean=True)
+        assert tree(out) == tree(clean)
+        return [p for p in checked if p.startswith(f"{spare}/")]
+
+    build_site(sample_archive, out, state=state)
+    # an article added then removed: the spare loses pages, and the folders left empty
+    for step, (old, new) in enumerate(itertools.pairwise(sentences[:-1])):
+        replace_in(planet, old, new)
+        if step == 1:
+            write_archive(sample_archive, {"seeds/star.txt": SECOND_ARTICLE,
+                                           "content/articles/star.yaml": SECOND_ANNOTATIONS})
+        if step == 3:
+            for name in ("seeds/star.txt", "content/articles/star.yaml"):
+                (sample_archive / name).unlink()
+        inside = rebuild(step)
+        if step >= 1:  # from the third build on, the record describes both trees
+            assert inside == []
+        assert state.site is not None and state.site.spare == frozenset(
+            str(p.relative_to(spare)) for p in spare.rglob("*")
+            if p.is_file() and p.name != write.MARKER)
+        # no folder is left empty in the spare
+        assert all(any(f.iterdir()) for f in spare.rglob("*") if f.is_dir())
+    assert not (out / "articles" / "star").exists()
+    # without the record, each file of the spare is checked
+    state.site = None
+    replace_in(planet, sentences[-2], sentences[-1])
+    assert len(rebuild(len(sentences))) > 20
 
 
 def test_a_plain_build_leaves_nothing_beside_the_output(sample_archive: Path,

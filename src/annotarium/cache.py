@@ -14,6 +14,9 @@ lives inside the output directory, so it is swapped in atomically with the
 site it describes. This module imports only the standard library, so the
 no-change check runs before the rest of Annotarium is imported.
 """
+# Paths are strings here: a rebuild walks and stats thousands of inputs, and making a
+# Path object for each was most of the scan's cost.
+# ruff: noqa: PTH113, PTH116, PTH123
 
 from __future__ import annotations
 
@@ -94,24 +97,23 @@ def settings_digest(*parts: object) -> str:
 
 
 def input_files(source: Path, template_dirs: tuple[Path, ...], extra: tuple[str, ...] = ()
-                ) -> list[Path]:
-    """Every file a build of ``source`` may read: its folders' files, its configuration,
-    and the ``extra`` paths (the last build's inputs: article texts may live anywhere)
-    that still are files."""
+                ) -> list[str]:
+    """Every file a build of ``source`` may read, as sorted path strings: its folders'
+    files, its configuration, and the ``extra`` paths (the last build's inputs: article
+    texts may live anywhere) that still are files. Strings, not Paths: a rebuild scans
+    thousands of them, and making Path objects was most of the cost."""
     roots = [source / name for name in INPUT_FOLDERS] + list(template_dirs)
-    files: dict[str, Path] = {}
+    files: set[str] = set()
+    join = os.path.join
     for root in roots:
         if root.is_dir():
             for directory, folders, names in os.walk(root):
                 folders[:] = sorted(f for f in folders if not f.startswith("."))
-                for name in names:
-                    if not name.startswith("."):
-                        path = Path(directory, name)
-                        files[str(path)] = path
+                files.update(join(directory, name) for name in names if not name.startswith("."))
     for name in (str(source / CONFIG_FILE), *extra):
-        if name not in files and Path(name).is_file():  # most were found by the walk
-            files[name] = Path(name)
-    return [files[key] for key in sorted(files)]
+        if name not in files and os.path.isfile(name):  # most were found by the walk
+            files.add(name)
+    return sorted(files)
 
 
 def content_digest(content: bytes) -> str:
@@ -119,7 +121,7 @@ def content_digest(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
-def scan_inputs(paths: list[Path], previous: dict[str, InputFile] | None = None
+def scan_inputs(paths: list[str], previous: dict[str, InputFile] | None = None
                 ) -> dict[str, InputFile]:
     """Size, modification time and SHA-256 of each file; a file whose size and time match
     the previous scan keeps its recorded hash instead of being read again."""
@@ -128,31 +130,30 @@ def scan_inputs(paths: list[Path], previous: dict[str, InputFile] | None = None
     # A file changed within the clock's granularity of the last scan could keep its size
     # and time: trust recorded hashes only for files untouched for a few seconds.
     recent = time.time_ns() - 3_000_000_000
-    for path in paths:
+    for key in paths:
         try:
-            info = path.stat()
+            info = os.stat(key)
         except OSError:
             continue
         if not stat.S_ISREG(info.st_mode):
             continue  # a pipe or a device: reading it could block; the loader reports it
-        key = str(path)
         known = previous.get(key)
         if known and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns \
                 and info.st_mtime_ns < recent:
             result[key] = known
             continue
         try:
-            digest = _sha256(path)
+            digest = _sha256(key)
         except OSError:
             continue
         result[key] = InputFile(info.st_size, info.st_mtime_ns, digest)
     return result
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str) -> str:
     """The file's SHA-256, read in chunks so that a huge file costs little memory."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()

@@ -469,8 +469,7 @@ class ExportRun:
         yield "data/actors.csv", [self.whole(actors_csv)]
         yield "data/events.csv", [self.whole(events_csv)]
         yield "data/actors.graphml", [self.whole(actors_graphml)]
-        total = sum(1 for a in self.articles for s in a.spans
-                    if not getattr(s.annotation, "auto", False))
+        total = sum(self.linked.written[a.slug] for a in self.articles)
         head, tail = collection_frame(self.head["site"]["title"], self.base, total)
         yield "data/annotations.jsonld", [
             head,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotarium.dates import DateValue
 from annotarium.model import (
@@ -91,6 +92,8 @@ class LinkedArchive:
     affiliated_members: dict[str, tuple[tuple[str, str | None], ...]]  # org -> (member, role)
     timeline: tuple[TimelineEntry, ...]
     cited_by: dict[tuple[str, str], tuple[Passage, ...]]  # (article slug, annotation id) -> quotes
+    # per article, the annotations written for it (mentions found by an alias not counted)
+    written: dict[str, int] = field(default_factory=dict)
 
     @property
     def archive(self) -> Archive:
@@ -136,6 +139,9 @@ class ArticleLinks:
     entities: dict[tuple[str, str], None] = field(default_factory=dict)  # in order of finding
     events: dict[str, list[Passage]] = field(default_factory=dict)  # event id -> dates
     actors: frozenset[str] = frozenset()  # listed, quoted or mentioned here
+    written: int = 0  # annotations written (mentions found by an alias not counted)
+    # the events registry, and the entities with its events' actors (_entity_keys)
+    expanded: tuple[object, frozenset[tuple[str, str]]] | None = None
     # the pairs of those actors that are in the registry, for the co-mention counts
     pairs: tuple[tuple[str, ...], list[tuple[str, str]]] = ((), [])
 
@@ -147,6 +153,129 @@ class ArticleLinks:
         return self.pairs[1]
 
 
+_FEW = 16  # articles changed since the last graph, up to which only their entries are redone
+
+Table = dict[Any, tuple[Any, ...]]  # key -> values in the articles' order, keys sorted
+
+
+@dataclass
+class _Tables:
+    """The graph's tables that are gathered from every article's links, with what they
+    were gathered from (the articles' order and the registries that filter them).
+
+    :meth:`updated` redoes only the entries that the changed articles had or have: each
+    is gathered again from every article in order (a dictionary lookup per article), so
+    an entry's values stay in the articles' order, equal to a full gathering."""
+
+    order: tuple[str, ...]
+    actors: dict[str, Any]  # the registries, compared by identity
+    events: dict[str, Event]
+    quotes: Table
+    cited_by: Table
+    mentions: Table
+    event_passages: Table
+    entity_articles: Table  # (kind, id) -> slugs
+    pair_counts: Counter[tuple[str, str]]
+    co_mentioned: dict[str, tuple[Related, ...]]
+
+    @classmethod
+    def gather(cls, current: dict[str, ArticleLinks], archive: Archive) -> _Tables:
+        quotes: defaultdict[str, list[Passage]] = defaultdict(list)
+        mentions: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
+        entity_articles: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+        event_passages: defaultdict[str, list[Passage]] = defaultdict(list)
+        cited_by: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
+        pair_counts: Counter[tuple[str, str]] = Counter()
+        for slug, links in current.items():
+            for speaker, found in links.quotes.items():
+                quotes[speaker].extend(found)
+            for key, found in links.cited_by.items():
+                cited_by[key].extend(found)
+            for key, found in links.mentions.items():
+                mentions[key].extend(found)
+            for event_id, found in links.events.items():
+                event_passages[event_id].extend(found)
+            for key in _entity_keys(links, archive.events):
+                entity_articles[key][slug] = None
+            pair_counts.update(_pairs(links, archive.actors))
+        return cls(tuple(current), archive.actors, archive.events, _frozen(quotes),
+                   _frozen(cited_by), _frozen(mentions), _frozen(event_passages),
+                   _frozen(entity_articles), pair_counts, _co_mentioned(pair_counts))
+
+    def updated(self, changed: list[tuple[ArticleLinks, ArticleLinks]],
+                current: dict[str, ArticleLinks]) -> _Tables:
+        """These tables after ``changed`` articles' links (before, now) were replaced."""
+        links = list(current.values())
+        tables = {}
+        for name in ("quotes", "cited_by", "mentions", "events"):
+            keys = {key for pair in changed for side in pair for key in getattr(side, name)}
+            table = dict(getattr(self, "event_passages" if name == "events" else name))
+            for key in keys:
+                found = tuple(p for item in links for p in getattr(item, name).get(key, ()))
+                if found:
+                    table[key] = found
+                else:
+                    table.pop(key, None)
+            tables[name] = _sorted(table)
+        entity_articles = dict(self.entity_articles)
+        for key in {key for pair in changed for side in pair
+                    for key in _entity_keys(side, self.events)}:
+            found = tuple(slug for slug, item in current.items()
+                          if key in _entity_keys(item, self.events))
+            if found:
+                entity_articles[key] = found
+            else:
+                entity_articles.pop(key, None)
+        pair_counts, co_mentioned = self.pair_counts, self.co_mentioned
+        before = [p for old, _ in changed for p in _pairs(old, self.actors)]
+        after = [p for _, new in changed for p in _pairs(new, self.actors)]
+        if sorted(before) != sorted(after):
+            pair_counts = self.pair_counts.copy()
+            pair_counts.subtract(before)
+            pair_counts.update(after)
+            pair_counts = +pair_counts  # drops the pairs no longer counted
+            co_mentioned = _co_mentioned(pair_counts)
+        return _Tables(self.order, self.actors, self.events, tables["quotes"],
+                       tables["cited_by"], tables["mentions"], tables["events"],
+                       _sorted(entity_articles), pair_counts, co_mentioned)
+
+
+def _entity_keys(links: ArticleLinks, events: dict[str, Event]) -> frozenset[tuple[str, str]]:
+    """The actors, places and topics an article refers to, and the actors of its events
+    (kept on the links while the events registry is the same object)."""
+    if links.expanded is not None and links.expanded[0] is events:
+        return links.expanded[1]
+    keys = set()
+    for key in links.entities:
+        if key[0] != "event":
+            keys.add(key)
+        elif (event := events.get(key[1])) is not None:
+            keys.update(("actor", actor) for actor in event.actors)
+    links.expanded = (events, frozenset(keys))
+    return links.expanded[1]
+
+
+def _pairs(links: ArticleLinks, actors: dict[str, Any]) -> list[tuple[str, str]]:
+    return links.actor_pairs(tuple(sorted(a for a in links.actors if a in actors)))
+
+
+def _frozen(table: dict) -> Table:
+    return {key: tuple(value) for key, value in sorted(table.items())}
+
+
+def _sorted(table: Table) -> Table:
+    return dict(sorted(table.items()))
+
+
+def _co_mentioned(pair_counts: Counter[tuple[str, str]]) -> dict[str, tuple[Related, ...]]:
+    together: defaultdict[str, list[Related]] = defaultdict(list)
+    for (first, second), count in pair_counts.items():
+        together[first].append(Related(second, count))
+        together[second].append(Related(first, count))
+    return {k: tuple(sorted(v, key=lambda r: (-r.count, r.id)))
+            for k, v in sorted(together.items())}
+
+
 @dataclass
 class LinkMemo:
     """Each article's :class:`ArticleLinks`, kept between builds by a long-running caller
@@ -155,6 +284,8 @@ class LinkMemo:
 
     articles: dict[str, ArticleLinks] = field(default_factory=dict)
     hits: int = 0
+    tables: _Tables | None = None  # the last graph's gathered tables
+    updates: int = 0  # graphs made by updating the last one's tables
 
 
 def article_links(article: AnchoredArticle) -> ArticleLinks:
@@ -175,6 +306,7 @@ def article_links(article: AnchoredArticle) -> ArticleLinks:
                 links.cited_by.setdefault((slug, target), []).append(passage(article, span))
         elif isinstance(annotation, Mention):
             key = (annotation.entity, annotation.ref)
+            links.written -= annotation.auto
             links.mentions.setdefault(key, []).append(passage(article, span))
             links.entities[key] = None
             if annotation.entity == "actor":
@@ -183,6 +315,7 @@ def article_links(article: AnchoredArticle) -> ArticleLinks:
             links.events.setdefault(annotation.event, []).append(passage(article, span))
             links.entities[("event", annotation.event)] = None  # its actors, once known
     links.actors = frozenset(actors_here)
+    links.written += len(article.spans)
     return links
 
 
@@ -190,50 +323,35 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
     """Build the cross-link graph of an anchored archive.
 
     With a ``memo``, articles already linked (the same text and spans objects) are
-    not linked again, and the memo is updated to the current articles."""
+    not linked again, and the memo is updated to the current articles; when the
+    articles and registries are those of the memo's last graph, only the entries that
+    the changed articles had or have are gathered again (see :class:`_Tables`)."""
     archive = anchored.archive
-    quotes: defaultdict[str, list[Passage]] = defaultdict(list)
-    mentions: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
-    entity_articles: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
-    event_passages: defaultdict[str, list[Passage]] = defaultdict(list)
-    cited_by: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
-    pair_counts: Counter[tuple[str, str]] = Counter()
     current: dict[str, ArticleLinks] = {}
-
     for article in anchored.articles:
         known = memo.articles.get(article.slug) if memo is not None else None
         if known is not None and known.source.article is article.article \
                 and known.source.spans is article.spans:
-            links = known
+            current[article.slug] = known
             memo.hits += 1  # type: ignore[union-attr]
         else:
-            links = article_links(article)
-        current[article.slug] = links
-        for speaker, found in links.quotes.items():
-            quotes[speaker].extend(found)
-        for key, found in links.cited_by.items():
-            cited_by[key].extend(found)
-        for key, found in links.mentions.items():
-            mentions[key].extend(found)
-        for event_id, found in links.events.items():
-            event_passages[event_id].extend(found)
-        for key in links.entities:
-            if key[0] != "event":
-                entity_articles[key][article.slug] = None
-                continue
-            event = archive.events.get(key[1])
-            if event:
-                for actor in event.actors:
-                    entity_articles[("actor", actor)][article.slug] = None
-        pair_counts.update(links.actor_pairs(
-            tuple(sorted(a for a in links.actors if a in archive.actors))))
+            current[article.slug] = article_links(article)
+    order = tuple(current)
+    last = memo.tables if memo is not None else None
+    if last is not None and last.order == order and last.actors is archive.actors \
+            and last.events is archive.events and memo is not None:
+        changed = [(memo.articles[s], current[s]) for s in order
+                   if memo.articles[s] is not current[s]]
+        tables = last.updated(changed, current) if len(changed) <= _FEW else None
+        memo.updates += tables is not None
+    else:
+        tables = None
+    if tables is None:
+        tables = _Tables.gather(current, archive)
     if memo is not None:
-        memo.articles = current
-
-    co_mentioned: defaultdict[str, list[Related]] = defaultdict(list)
-    for (first, second), count in pair_counts.items():
-        co_mentioned[first].append(Related(second, count))
-        co_mentioned[second].append(Related(first, count))
+        memo.articles, memo.tables = current, tables
+    quotes, cited_by, mentions = tables.quotes, tables.cited_by, tables.mentions
+    event_passages, entity_articles = tables.event_passages, tables.entity_articles
 
     members: defaultdict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for actor in archive.actors.values():
@@ -256,25 +374,20 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
         for event in sorted(archive.events.values(), key=_event_order)
     )
 
-    def frozen(table: dict) -> dict:
-        return {key: tuple(value) for key, value in sorted(table.items())}
-
     return LinkedArchive(
         anchored=anchored,
-        quotes_by_speaker=frozen(quotes),
-        mentions=frozen(mentions),
-        articles_by_entity={k: tuple(v) for k, v in sorted(entity_articles.items())},
-        event_passages=frozen(event_passages),
-        events_by_actor=frozen(by_actor),
-        events_by_place=frozen(by_place),
-        events_by_topic=frozen(by_topic),
-        co_mentioned={
-            k: tuple(sorted(v, key=lambda r: (-r.count, r.id)))
-            for k, v in sorted(co_mentioned.items())
-        },
+        quotes_by_speaker=quotes,
+        mentions=mentions,
+        articles_by_entity=entity_articles,
+        event_passages=event_passages,
+        events_by_actor=_frozen(by_actor),
+        events_by_place=_frozen(by_place),
+        events_by_topic=_frozen(by_topic),
+        co_mentioned=tables.co_mentioned,
         affiliated_members={k: tuple(sorted(v)) for k, v in sorted(members.items())},
         timeline=timeline,
-        cited_by=frozen(cited_by),
+        cited_by=cited_by,
+        written={slug: links.written for slug, links in current.items()},
     )
 
 

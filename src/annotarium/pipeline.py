@@ -11,6 +11,7 @@ import functools
 import gc
 import hashlib
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from annotarium.memo import ArticleMemo, Loaded, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
     from annotarium.render_memo import PageMemo
+    from annotarium.write import SiteFiles
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ class BuildState:
     cache: tuple[BuildCache, tuple[int, int, int]] | None = None
     exports: ExportIndex | None = None  # where each article's share lies in the data exports
     pictures: dict[str, str] | None = None  # the whole-archive pictures, by their data
+    # the configuration and registries as loaded, with what loading them reported, under
+    # the digests of the files they were read from
+    foundation: tuple[tuple[object, ...], Foundation, list[Diagnostic]] | None = None
+    site: SiteFiles | None = None  # the files of the output and its spare (write.py)
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     from annotarium.anchor import warn_unused_names
     from annotarium.diagnostics import Diagnostics
     from annotarium.link import LinkMemo, link
-    from annotarium.load import finish, load_foundation
+    from annotarium.load import finish
     from annotarium.load_articles import article_files
     from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry, MemoKey, key_for, registry_fingerprint
@@ -127,7 +133,7 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     sha = file_sha or _file_sha
     diags = Diagnostics()
     progress("loading")
-    foundation = load_foundation(source, diags)
+    foundation = _load_foundation(source, diags, sha, state)
     files = article_files(foundation.root, diags)
     registries = foundation.registries
     fingerprint = registry_fingerprint(registries.actors, registries.places, registries.topics,
@@ -189,6 +195,26 @@ def _shared(result: Loaded, shared: dict[object, object]) -> Loaded:
 
     article, spans, found, problems = result
     return article, spans, share_strings(spans, found, shared), problems
+
+
+def _load_foundation(source: Path, diags: Diagnostics, sha: Callable[[Path], str | None],
+                     state: BuildState | None) -> Foundation:
+    """The configuration and the registries: as ``state`` has them while their files are
+    unchanged (re-reading actors.yaml is a fifth of serve's check after a note edit)."""
+    from annotarium.diagnostics import Diagnostics
+    from annotarium.load import REGISTRIES, load_foundation
+    from annotarium.load_registries import CONFIG_FILE
+
+    if state is None:
+        return load_foundation(source, diags)
+    root = source.resolve()
+    files = [root / CONFIG_FILE, *(root / "content" / f"{name}.yaml" for name in REGISTRIES)]
+    key = (str(root), *((sha(f) or f.exists()) for f in files))
+    if state.foundation is None or state.foundation[0] != key:
+        found = Diagnostics()
+        state.foundation = (key, load_foundation(root, found), found.items)
+    diags.extend(state.foundation[2])
+    return state.foundation[1]
 
 
 def _load_and_anchor(foundation: Foundation, registries: Archive, file: tuple[Path, str]
@@ -356,16 +382,19 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     archive = linked.archive
     config = archive.config
     # article texts may live anywhere in the archive: record them as inputs too
-    texts = [a.source_path for a in archive.articles if str(a.source_path) not in inputs]
+    texts = [str(a.source_path) for a in archive.articles if str(a.source_path) not in inputs]
     inputs = {**inputs, **cache.scan_inputs(texts)}
     template_dirs = tuple(dict.fromkeys(
         p.resolve() for p in (*archive.template_dirs, builtin_templates())))
     # Anything besides a page's views that can change it: the tool, the settings, the
     # templates and the configuration (which every page shows).
     config_file = str(source / "annotarium.yaml")
+    # the input names are normalised absolute paths, as the folders are: a prefix test is
+    # Path.is_relative_to without making a Path per input
+    folders = tuple(f"{d}{os.sep}" for d in template_dirs)
     shown_everywhere = sorted(
         (name, entry.sha256) for name, entry in inputs.items()
-        if name == config_file or any(Path(name).is_relative_to(d) for d in template_dirs))
+        if name == config_file or name.startswith(folders))
     salt = cache.settings_digest(__version__, settings, shown_everywhere)
     options = RenderOptions(
         template_dirs=template_dirs,
@@ -460,7 +489,10 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
 
-    written = write_site(files(), output, state is not None)
+    written = write_site(files(), output, state is not None,
+                         state.site if state is not None else None)
+    if state is not None:
+        state.site = written.tree
     for entry in memo_entries.values():
         entry.stored = True
     done = time.perf_counter()

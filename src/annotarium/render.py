@@ -80,7 +80,7 @@ from annotarium.render_context import (
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import Page, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
-from annotarium.render_memo import PageMemo, articles_key, registries_key
+from annotarium.render_memo import EntityKeys, PageMemo, articles_key, registries_key
 from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
 from annotarium.render_templates import site_environment
@@ -182,8 +182,9 @@ class _SiteRenderer:
         self.notes = NoteRenderer(self.targets, allow_html=self.config.allow_html)
         self.articles = sorted(linked.anchored.articles, key=_article_order)
         self.article_index = {a.slug: i for i, a in enumerate(self.articles)}
-        self.article_refs = {a.slug: self._article_ref(a) for a in self.articles}
         memo = options.page_memo
+        self.article_refs = {a.slug: memo.article_value("ref", a, _article_ref) if memo
+                             else _article_ref(a) for a in self.articles}
         self.stats = {a.slug: memo.article_value("stats", a, _stats) if memo else _stats(a)
                       for a in self.articles}
         self.cited_by: dict[str, list[Passage]] = {}
@@ -193,21 +194,10 @@ class _SiteRenderer:
                            for e in archive.events.values()}
         self.inputs = InputDigests.of(linked, self.articles, options)
         self.lists = Lists(self)
+        self._entity_keys: EntityKeys | None = None  # serve's keys of entity pages
         self.pictures = Pictures(linked, options.pictures)
 
     # --- references ---
-
-    def _article_ref(self, article: AnchoredArticle) -> ArticleRef:
-        meta = article.article.meta
-        published = meta.published
-        date = None
-        if published is not None:
-            date = DateView(_day_label(published.date), published.date.isoformat(),
-                            inferred=published.inferred, reasoning=published.reasoning)
-        publication = meta.publication or (article.article.text.masthead.name
-                                           if article.article.text.masthead else None)
-        return ArticleRef(article.slug, meta.title, f"articles/{article.slug}/index.html",
-                          publication, date)
 
     def actor_ref(self, actor_id: str, detail: str = "") -> EntityRef:
         actor = self.archive.actors.get(actor_id)
@@ -447,7 +437,17 @@ class _SiteRenderer:
                 Count(len(linked.articles_by_entity.get(("actor", actor_id), ())),
                       "article", "articles"))
 
+    def entity_keys(self, memo: PageMemo) -> EntityKeys:
+        if self._entity_keys is None:
+            self._entity_keys = EntityKeys(self.linked, self.articles, memo)
+        return self._entity_keys
+
     def actor_page(self, actor: Actor) -> Page:
+        return self.remembered(f"actors/{actor.id}/index.html", "actor",
+                               lambda memo: self.entity_keys(memo).key("actor", actor.id),
+                               functools.partial(self._actor_page, actor))
+
+    def _actor_page(self, actor: Actor) -> Page:
         linked = self.linked
         path = f"actors/{actor.id}/index.html"
         known = self.inputs.entity("actor", actor.id) if self.inputs else ""
@@ -511,6 +511,11 @@ class _SiteRenderer:
         return self.render(f"{plural}.html", meta, entities=EntitiesView(kind, tuple(entries)))
 
     def entity_page(self, kind: str, ident: str) -> Page:
+        return self.remembered(f"{'places' if kind == 'place' else 'topics'}/{ident}/index.html",
+                               kind, lambda memo: self.entity_keys(memo).key(kind, ident),
+                               functools.partial(self._entity_page, kind, ident))
+
+    def _entity_page(self, kind: str, ident: str) -> Page:
         linked = self.linked
         entity: Any = (self.archive.places if kind == "place" else self.archive.topics)[ident]
         plural = "places" if kind == "place" else "topics"
@@ -658,6 +663,20 @@ class _SiteRenderer:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def _article_ref(article: AnchoredArticle) -> ArticleRef:
+    """How pages link to an article: its title, path, publication and date."""
+    meta = article.article.meta
+    published = meta.published
+    date = None
+    if published is not None:
+        date = DateView(_day_label(published.date), published.date.isoformat(),
+                        inferred=published.inferred, reasoning=published.reasoning)
+    publication = meta.publication or (article.article.text.masthead.name
+                                       if article.article.text.masthead else None)
+    return ArticleRef(article.slug, meta.title, f"articles/{article.slug}/index.html",
+                      publication, date)
 
 
 def _stats(article: AnchoredArticle) -> _ArticleStats:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotarium.link import Passage, passage
-from annotarium.model import AnchoredArticle, Quote, Span
+from annotarium.model import Quote
 from annotarium.render_context import (
     ArticlePassages,
     ListPageView,
@@ -48,6 +48,7 @@ from annotarium.render_jobs import Page
 
 if TYPE_CHECKING:
     from annotarium.render import _SiteRenderer
+    from annotarium.render_memo import PageMemo
 
 PASSAGES_PER_ARTICLE = 3  # on entity pages, per article; the rest are counted
 QUOTES_INDEX_FULL = 1000  # up to this many quotes, the quotes page lists every one by speaker
@@ -120,8 +121,7 @@ class Lists:
         self._articles: dict[tuple[str, str], list[str]] = {}
         self._passages: dict[tuple[str, str], dict[str, list[Passage]]] = {}
         self._counts: dict[ListSpec, int] = {}
-        self._index: tuple[list[tuple[AnchoredArticle, list[Span]]],
-                           list[tuple[AnchoredArticle, list[Span]]]] | None = None
+        self._quoting: dict[str, list[str]] = {}  # "by-article"/"terms" -> slugs, in order
 
     # --- the entries of each list, in order ---
 
@@ -155,23 +155,16 @@ class Lists:
             self._passages[key] = by_slug
         return self._passages[key]
 
-    def quote_articles(self) -> tuple[list[tuple[AnchoredArticle, list[Span]]],
-                                      list[tuple[AnchoredArticle, list[Span]]]]:
-        """The articles with quotes and the articles with terms, in the site's order, each
-        with those spans."""
-        if self._index is None:
-            quoting, terming = [], []
-            for article in self.r.articles:
-                quotes, terms = [], []
-                for span in article.spans:
-                    if isinstance(span.annotation, Quote):
-                        (terms if span.annotation.quote_kind == "term" else quotes).append(span)
-                if quotes:
-                    quoting.append((article, quotes))
-                if terms:
-                    terming.append((article, terms))
-            self._index = (quoting, terming)
-        return self._index
+    def quoting(self, key: str) -> list[str]:
+        """The slugs of the articles with quotes (``key`` "by-article") or terms ("terms"),
+        in the site's order, from the renderer's per-article counts: a page of the list
+        looks only at its own articles' spans."""
+        if key not in self._quoting:
+            stats = self.r.stats
+            self._quoting[key] = [a.slug for a in self.r.articles
+                                  if (stats[a.slug].terms if key == "terms"
+                                      else stats[a.slug].quotes)]
+        return self._quoting[key]
 
     def entries(self, spec: ListSpec) -> int:
         """How many entries a list has, without building it (for its number of pages)."""
@@ -207,9 +200,12 @@ class Lists:
     def quote_groups(self, key: str, number: int, root: str) -> tuple[QuoteGroup, ...]:
         """Page ``number`` of the quotes page's list by article (``key`` "by-article") or
         of terms ("terms")."""
-        quoting, terming = self.quote_articles()
+        terms = key == "terms"
         result = []
-        for article, spans in self.chunk(terming if key == "terms" else quoting, number):
+        for slug in self.chunk(self.quoting(key), number):
+            article = self.r.articles[self.r.article_index[slug]]
+            spans = [s for s in article.spans if isinstance(s.annotation, Quote)
+                     and (s.annotation.quote_kind == "term") == terms]
             ref = self.r.article_refs[article.slug]
             views = tuple(self.r.quote_view(passage(article, s), root) for s in spans)
             anchor = f"{'terms' if key == 'terms' else 'article'}-{article.slug}"
@@ -252,6 +248,11 @@ class Lists:
 
     def later_page(self, spec: ListSpec, number: int) -> Page:
         """Page ``number`` ≥ 2 of a list."""
+        return self.r.remembered(spec.path(number), "list",
+                                 lambda memo: self.input_key(memo, spec, number),
+                                 functools.partial(self._later_page, spec, number))
+
+    def _later_page(self, spec: ListSpec, number: int) -> Page:
         path = spec.path(number)
         known = self.input_digest(spec, number)
         if known and self.r.inputs and (kept := self.r.inputs.unchanged(path, known)):
@@ -296,17 +297,12 @@ class Lists:
             return f"Quotes by {owner}", f"Pages of quotes by {owner}"
         return f"{owner} in the articles", f"Pages of articles that refer to {owner}"
 
-    def input_digest(self, spec: ListSpec, number: int) -> str:
-        """The input digest of page ``number`` ≥ 2: the articles it shows, and for quotes
-        where the page starts in its first article ('' when unknown)."""
-        inputs = self.r.inputs
-        if inputs is None:
-            return ""
+    def page_articles(self, spec: ListSpec, number: int) -> tuple[list[str], int]:
+        """The articles page ``number`` ≥ 2 shows, in order, and for quotes how many of the
+        first one's entries earlier pages hold."""
         offset = 0
         if spec.owner == "quotes":
-            quoting, terming = self.quote_articles()
-            slugs = [a.slug for a, _ in self.chunk(terming if spec.key == "terms" else quoting,
-                                                   number)]
+            slugs = list(self.chunk(self.quoting(spec.key), number))
         elif spec.key == "quotes":
             quotes = self.quotes_of(spec.ident)
             start = (number - 1) * self.size
@@ -316,8 +312,24 @@ class Lists:
                 offset += 1
         else:
             slugs = list(self.chunk(self.articles_of(spec.owner, spec.ident), number))
+        return slugs, offset
+
+    def input_digest(self, spec: ListSpec, number: int) -> str:
+        """The input digest of page ``number`` ≥ 2: the articles it shows, and for quotes
+        where the page starts in its first article ('' when unknown)."""
+        inputs = self.r.inputs
+        if inputs is None:
+            return ""
+        slugs, offset = self.page_articles(spec, number)
         return inputs.list_page((spec.owner, spec.ident, spec.key), number, self.pages(spec),
                                 slugs, offset)
+
+    def input_key(self, memo: PageMemo, spec: ListSpec, number: int) -> tuple[object, ...]:
+        """The input key of page ``number`` ≥ 2 for serve's page memo (see
+        :class:`~annotarium.render_memo.EntityKeys`)."""
+        slugs, offset = self.page_articles(spec, number)
+        return (spec, number, self.pages(spec), offset,
+                self.r.entity_keys(memo).articles(slugs))
 
     # --- the first page of the quotes page's lists ---
 
@@ -340,13 +352,14 @@ class Lists:
                     ref.name, ref.path, f"speaker-{speaker}",
                     tuple(r.quote_view(p, root) for p in said[:cap]),
                     ACTOR_KIND_SINGULAR.get(actor.kind, "") if actor else "", len(said)))
-        quoting, terming = self.quote_articles()
+        stats = r.stats.values()
         by_article = ListSpec("quotes", "", "by-article")
         terms = ListSpec("quotes", "", "terms")
         return QuotesView(
             tuple(by_speaker), self.quote_groups("by-article", 1, root),
             self.quote_groups("terms", 1, root),
-            sum(len(spans) for _, spans in quoting), sum(len(spans) for _, spans in terming),
+            sum(s.quotes for s in stats), sum(s.terms for s in stats),
             article_pager=self.pager(by_article, 1, self.titles(by_article, "")[1]),
             term_pager=self.pager(terms, 1, self.titles(terms, "")[1]),
-            article_total=len(quoting), term_article_total=len(terming))
+            article_total=len(self.quoting("by-article")),
+            term_article_total=len(self.quoting("terms")))

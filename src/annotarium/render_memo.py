@@ -36,6 +36,7 @@ class PageMemo:
     hits: int = 0
     # (what, slug) -> (the Article and spans objects, the value made from them)
     values: dict[tuple[str, str], tuple[object, object, Any]] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)  # see interned()
 
     def article_value(self, what: str, article: AnchoredArticle,
                       make: Callable[[AnchoredArticle], T]) -> T:
@@ -46,6 +47,15 @@ class PageMemo:
             return known[2]
         value = make(article)
         self.values[(what, article.slug)] = (article.article, article.spans, value)
+        return value
+
+    def interned(self, name: str, value: T) -> T:
+        """``value``, or the equal value remembered under ``name`` by the last build: a part
+        that many keys hold is then compared by identity, not again by value each time."""
+        known = self.shared.get(name)
+        if known is not None and known == value:
+            return known
+        self.shared[name] = value
         return value
 
     def kept(self, path: str, key: object, previous: Mapping[str, str] | None) -> str:
@@ -84,3 +94,57 @@ def articles_key(articles: Sequence[AnchoredArticle], kinds: tuple[type, ...],
                 tuple(s for s in article.spans if isinstance(s.annotation, kinds)))
 
     return tuple(memo.article_value(what, a, part) for a in articles)
+
+
+class EntityKeys:
+    """Input keys of the actor, place and topic pages, and of the later pages of long
+    lists, of one build (for :class:`PageMemo`).
+
+    Such a page is made from the registries, the site's order of articles, and each
+    article that it shows or that refers to it: the article's metadata, its text and every
+    span but the analyst's notes, which only the article's own page shows (the inputs of
+    :class:`~annotarium.render_inputs.InputDigests`, finer by leaving the notes out).
+    So a note edit keeps all those pages, unbuilt; an edited quote or mention changes the
+    keys of the pages that show it."""
+
+    def __init__(self, linked: LinkedArchive, articles: Sequence[AnchoredArticle],
+                 memo: PageMemo) -> None:
+        self.linked = linked
+        self.index = {a.slug: i for i, a in enumerate(articles)}
+        # made once: every page's key holds these same objects
+        self.shared = memo.interned("entity pages", (registries_key(linked), tuple(self.index)))
+        self.parts = {a.slug: memo.article_value("entity", a, _shown_elsewhere) for a in articles}
+        self.listing: dict[tuple[str, str], list[str]] = {}
+        for article in articles:
+            meta = article.article.meta
+            for kind, ids in (("actor", meta.actors), ("place", meta.places),
+                              ("topic", meta.topics)):
+                for ident in ids:
+                    self.listing.setdefault((kind, ident), []).append(article.slug)
+        self.appears = {ident: len(slugs) for (kind, ident), slugs
+                        in linked.articles_by_entity.items() if kind == "actor"}
+
+    def key(self, kind: str, ident: str) -> tuple[object, ...]:
+        """An actor's, place's or topic's page."""
+        linked = self.linked
+        slugs = set(linked.articles_by_entity.get((kind, ident), ()))
+        # an article that lists an actor without mentioning it still counts for co-mentions
+        slugs.update(self.listing.get((kind, ident), ()))
+        # an actor's network picture sizes each co-mentioned actor by its article count
+        neighbours = tuple((r.id, self.appears.get(r.id, 0))
+                           for r in linked.co_mentioned.get(ident, ())) \
+            if kind == "actor" else ()
+        return (kind, ident, self.articles(sorted(slugs, key=self.index.__getitem__)),
+                neighbours)
+
+    def articles(self, slugs: Sequence[str]) -> tuple[object, ...]:
+        """A page that shows these articles (or parts of them), in this order."""
+        return (self.shared, tuple(self.parts[s] for s in slugs))
+
+
+def _shown_elsewhere(article: AnchoredArticle) -> tuple[object, ...]:
+    """What pages other than its own may show of an article: all but the notes."""
+    from annotarium.model import Note
+
+    return (article.slug, article.article.meta, article.article.text,
+            tuple(s for s in article.spans if not isinstance(s.annotation, Note)))

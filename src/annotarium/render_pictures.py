@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup
 
 from annotarium.link import LinkedArchive
-from annotarium.model import AnchoredArticle, Event
+from annotarium.model import Event
 from annotarium.render_context import Urls
 from annotarium.render_picture_cache import PictureCache
 from annotarium.render_svg import Table, figure, link
@@ -54,6 +54,7 @@ class Pictures:
     def __init__(self, linked: LinkedArchive, cache: PictureCache | None = None) -> None:
         self.linked = linked
         self.cache = cache
+        self.keys: dict[tuple[str, str], str] = {}  # a picture's cache key, made once
         archive = self.archive = linked.archive
         self.names = {a.id: a.name for a in archive.actors.values()}
         self.appears = {
@@ -106,8 +107,10 @@ class Pictures:
                 draw: Callable[[str], Markup]) -> Markup:
         if self.cache is None:
             return draw(path)
-        key = hashlib.blake2b(repr((name, path, inputs())).encode(),
-                              digest_size=16).hexdigest()
+        key = self.keys.get((name, path))
+        if key is None:  # the inputs are digested once, though the picture is asked again
+            key = self.keys[name, path] = hashlib.blake2b(
+                repr((name, path, inputs())).encode(), digest_size=16).hexdigest()
         return Markup(self.cache.get(key, lambda: str(draw(path))))
 
     def _timeline_inputs(self) -> object:
@@ -326,7 +329,7 @@ class Pictures:
     def _home_inputs(self) -> object:
         return (sorted(self.names.items()),
                 sorted((a, len(p)) for a, p in self.linked.quotes_by_speaker.items()),
-                [(a.slug, self.article_titles[a.slug], _written(a))
+                [(a.slug, self.article_titles[a.slug], self.linked.written[a.slug])
                  for a in self.linked.anchored.articles],
                 [e.date.start.year for e in self.dated if e.date])
 
@@ -344,7 +347,7 @@ class Pictures:
             Bar(self.names.get(a, a), n, urls(f"actors/{a}/index.html")) for n, a in speakers[:TOP]
         ]
         written = sorted(
-            ((_written(a), a.slug) for a in self.linked.anchored.articles),
+            ((self.linked.written[a.slug], a.slug) for a in self.linked.anchored.articles),
             key=lambda i: (-i[0], self.article_titles[i[1]].lower(), i[1]),
         )
         annotations = [
@@ -444,11 +447,6 @@ class Pictures:
                 Markup('<div class="chart-grid">') + Markup("".join(charts)) + Markup("</div>\n")
             )
         return Markup("".join(parts))
-
-
-def _written(article: AnchoredArticle) -> int:
-    """The annotations written for an article (names found by an alias not counted)."""
-    return sum(1 for s in article.spans if not getattr(s.annotation, "auto", False))
 
 
 def _by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:

@@ -38,10 +38,28 @@ class OutputError(Exception):
 
 
 @dataclass(frozen=True)
+class SiteFiles:
+    """What a build left in the output and its spare tree, for the next build of a
+    long-running caller (``serve``), which then need not stat every file of both trees.
+
+    ``site``: every file of the output, with its size. ``fresh``: the output's files that
+    are not the spare's file at the same path (written anew, or the spare has none).
+    ``spare``: the spare tree's files, when known. ``identity``: device and inode of the
+    output and of the spare just after the build; while both folders are those, the
+    record holds (serve owns them)."""
+
+    site: dict[str, int]
+    fresh: frozenset[str]
+    spare: frozenset[str] | None
+    identity: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
 class WriteResult:
     files: int
     bytes: int
     written: int = 0  # files written anew; the others were carried over unchanged
+    tree: SiteFiles | None = None  # with keep_spare: what the output and spare now hold
 
 
 def check_output_dir(output: Path, source: Path) -> Path:
@@ -88,6 +106,9 @@ def _looks_like_site(path: Path) -> bool:
 def safe_relative(path: str) -> str:
     """A page path that cannot leave the output directory, as a normalised relative POSIX
     path (strings, not Path objects: the write loops call this once per file)."""
+    if path and "//" not in path and "/." not in path and path[0] not in "/." \
+            and path[-1] != "/":
+        return path  # no empty part, and none that starts with a dot: already normal
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if path.startswith("/") or ".." in parts or not parts:
         raise OutputError(f"refusing to write the page path {path!r}")
@@ -125,7 +146,7 @@ def _cannot_write_beside(output: Path, exc: OSError) -> OutputError:
 
 
 def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
-               keep_spare: bool = False) -> WriteResult:
+               keep_spare: bool = False, known: SiteFiles | None = None) -> WriteResult:
     """Write every page into a new directory and swap it in for ``output``.
 
     A page whose content is None is unchanged since the previous build: its file
@@ -138,7 +159,9 @@ def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
     output: ``annotarium serve``), the replaced site is kept beside the output as its
     spare, and the next build updates that tree in place instead of making a new one,
     so that an edit costs file operations in proportion to what changed. Without it
-    nothing is left beside the output.
+    nothing is left beside the output. The result's ``tree`` then records both trees;
+    given back as ``known`` to the next build, while it still describes them, the spare
+    is updated from it instead of by a stat of every file (:func:`_update_known_spare`).
     """
     output = output.resolve()
     parent = output.parent
@@ -149,12 +172,18 @@ def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
     spare = spare_of(output)
     if keep_spare and output.is_dir() and spare.is_dir() and not spare.is_symlink() \
             and _exchange_supported():
-        return _write_over_spare(pages, output, spare)
+        if known is not None and known.spare is not None \
+                and known.identity == _identity(output, spare):
+            return _update_known_spare(pages, output, spare, known)
+        return _write_over_spare(pages, output, spare, known)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
     except OSError as exc:
         raise _cannot_write_beside(output, exc) from None
     files = size = written = 0
+    sizes: dict[str, int] = {}
+    fresh: set[str] = set()  # as in _write_over_spare
+    copied: set[str] = set()
     # strings rather than Path objects: this loop runs once per file of the site
     old, new = str(output), str(staging)
     try:
@@ -162,10 +191,12 @@ def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
         for path, content in pages:
             relative, target = _place(new, path, made)
             if content is None:
-                size += _keep(f"{old}/{relative}", target)
+                sizes[relative] = _keep(f"{old}/{relative}", target, copied)
             else:
-                size += _write_new(target, content)
+                sizes[relative] = _write_new(target, content)
+                fresh.add(relative)
                 written += 1
+            size += sizes[relative]
             files += 1
         (staging / MARKER).write_text(
             "This directory was written by annotarium build.\n", encoding="utf-8"
@@ -174,7 +205,9 @@ def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteResult(files, size, written)
+    tree = _record(sizes, fresh, copied, str(staging), known, output, spare) \
+        if keep_spare else None
+    return WriteResult(files, size, written, tree)
 
 
 def spare_of(output: Path) -> Path:
@@ -182,51 +215,141 @@ def spare_of(output: Path) -> Path:
     return output.with_name(f".{output.name}.spare")
 
 
-def _write_over_spare(pages: Iterable[tuple[str, Content | None]], output: Path, spare: Path
-                      ) -> WriteResult:
+def _write_over_spare(pages: Iterable[tuple[str, Content | None]], output: Path, spare: Path,
+                      known: SiteFiles | None = None) -> WriteResult:
     """Make the spare tree (some earlier site, in any state) into the new site, then
     exchange it with the output. A page unchanged since the current output must be the
     output's own file (same inode: a hard link), else it is linked again; a changed page
     is written as a new file (never in place: the spare's files may be links to the
-    current site's); anything else in the spare is removed."""
+    current site's); anything else in the spare is removed. ``known``, a record that no
+    longer holds for the spare, may still give the output's files."""
     files = size = written = 0
     old, new = str(output), str(spare)
-    wanted: set[str] = {MARKER}
+    sizes: dict[str, int] = {}
+    fresh: set[str] = set()  # the output's files that the spare will not have
+    copied: set[str] = set()  # files carried over as copies (targets): fresh too
     made: set[str] = set()
     try:
         for path, content in pages:
             relative, target = _place(new, path, made)
-            wanted.add(relative)
             if content is None:
                 source = f"{old}/{relative}"
-                known = os.stat(source)
+                info = os.stat(source)
                 try:
                     current = os.lstat(target)
-                    same = (current.st_ino, current.st_dev) == (known.st_ino, known.st_dev)
+                    same = (current.st_ino, current.st_dev) == (info.st_ino, info.st_dev)
                     if not same:
                         os.unlink(target)
                 except FileNotFoundError:
                     same = False
                 if not same:
-                    _keep(source, target)
-                size += known.st_size
+                    _keep(source, target, copied)
+                sizes[relative] = info.st_size
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target)
-                size += _write_new(target, content)
+                sizes[relative] = _write_new(target, content)
+                fresh.add(relative)
                 written += 1
+            size += sizes[relative]
             files += 1
         if not (spare / MARKER).is_file():
             (spare / MARKER).write_text(
                 "This directory was written by annotarium build.\n", encoding="utf-8")
-        _remove_unwanted(spare, wanted)
+        _remove_unwanted(spare, {MARKER, *sizes})
         spare.chmod(0o755)
         if not _exchange(spare, output):
             raise OSError(f"cannot exchange {spare} with {output}")
     except BaseException:
         shutil.rmtree(spare, ignore_errors=True)  # unknown state: the next build starts afresh
         raise
-    return WriteResult(files, size, written)
+    return WriteResult(files, size, written,
+                       _record(sizes, fresh, copied, new, known, output, spare))
+
+
+def _update_known_spare(pages: Iterable[tuple[str, Content | None]], output: Path, spare: Path,
+                        known: SiteFiles) -> WriteResult:
+    """:func:`_write_over_spare` when ``known`` records both trees: a page unchanged since
+    the output is the spare's own file unless the last build wrote it anew (then it is
+    linked again); a changed page is written as a new file; the spare's files that the
+    new site has not are removed. No file is stat-ed that the record describes."""
+    files = size = written = 0
+    old, new = str(output), str(spare)
+    sizes: dict[str, int] = {}
+    fresh: set[str] = set()  # as in _write_over_spare
+    copied: set[str] = set()
+    there, stale = known.spare or frozenset(), known.fresh
+    # folders of files the spare has exist already
+    made: set[str] = {path.rpartition("/")[0] for path in there}
+    try:
+        for path, content in pages:
+            relative, target = _place(new, path, made)
+            if content is None:
+                if relative in there and relative not in stale and relative in known.site:
+                    sizes[relative] = known.site[relative]  # already the output's file
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(target)
+                    sizes[relative] = _keep(f"{old}/{relative}", target, copied)
+            else:
+                if relative in there:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(target)
+                sizes[relative] = _write_new(target, content)
+                fresh.add(relative)
+                written += 1
+            size += sizes[relative]
+            files += 1
+        if not (spare / MARKER).is_file():
+            (spare / MARKER).write_text(
+                "This directory was written by annotarium build.\n", encoding="utf-8")
+        _remove_listed(new, there - sizes.keys() - {MARKER})
+        if not _exchange(spare, output):
+            raise OSError(f"cannot exchange {spare} with {output}")
+    except BaseException:
+        shutil.rmtree(spare, ignore_errors=True)  # unknown state: the next build starts afresh
+        raise
+    return WriteResult(files, size, written,
+                       _record(sizes, fresh, copied, new, known, output, spare))
+
+
+def _record(sizes: dict[str, int], fresh: set[str], copied: set[str], root: str,
+            known: SiteFiles | None, output: Path, spare: Path) -> SiteFiles:
+    """The record of a build just swapped in, whose tree was written at ``root``: ``fresh``
+    the files written anew, ``copied`` those carried over by copy (full paths). The spare
+    is now the previous output, whose files are known when ``known`` recorded it."""
+    fresh = fresh | {target[len(root) + 1:] for target in copied}
+    identity = _identity(output, spare)
+    previous = frozenset(known.site) if known is not None \
+        and known.identity[:2] == identity[2:] else None
+    return SiteFiles(sizes, frozenset(fresh), previous, identity)
+
+
+def _remove_listed(top: str, paths: Iterable[str]) -> None:
+    """Delete these files under ``top`` (relative POSIX paths), and folders left empty."""
+    folders: set[str] = set()
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{top}/{path}")
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    for folder in sorted(folders, key=lambda f: -f.count("/")):  # deepest first
+        with contextlib.suppress(OSError):  # not empty: kept
+            os.rmdir(f"{top}/{folder}")
+
+
+def _identity(output: Path, spare: Path) -> tuple[int, int, int, int]:
+    """Device and inode of both folders (-1 for one that is missing)."""
+    found = []
+    for folder in (output, spare):
+        try:
+            info = os.lstat(folder)
+            found += [info.st_dev, info.st_ino]
+        except OSError:
+            found += [-1, -1]
+    return (found[0], found[1], found[2], found[3])
 
 
 def _remove_unwanted(root: Path, wanted: set[str]) -> None:
@@ -249,12 +372,15 @@ def _remove_unwanted(root: Path, wanted: set[str]) -> None:
                     os.rmdir(folder)
 
 
-def _keep(old: str, new: str) -> int:
-    """Carry an unchanged file over from the previous site; return its size."""
+def _keep(old: str, new: str, copied: set[str] | None = None) -> int:
+    """Carry an unchanged file over from the previous site; return its size. Where it
+    cannot be linked it is copied, and ``new`` added to ``copied``."""
     try:
         os.link(old, new)
     except OSError:
         shutil.copyfile(old, new)
+        if copied is not None:
+            copied.add(new)
     return os.stat(new).st_size
 
 
