@@ -194,7 +194,7 @@ def _shared(result: Loaded, shared: dict[object, object]) -> Loaded:
     from annotarium.sharing import share_strings
 
     article, spans, found, problems = result
-    return article, spans, share_strings(spans, found, shared), problems
+    return article, spans, share_strings(article, spans, found, shared), problems
 
 
 def _load_foundation(source: Path, diags: Diagnostics, sha: Callable[[Path], str | None],

@@ -20,19 +20,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from annotarium.model import Annotation, DateRef, Mention, Quote, Span
+from annotarium.model import Annotation, Article, DateRef, Mention, Quote, Span
 
 
-def share_strings(spans: Iterable[Span], found: set[tuple[str, str, str]],
-                  objects: dict[Any, Any]) -> set[tuple[str, str, str]]:
-    """Share the strings of ``spans``' annotations (set in place: they were unpickled a
-    moment ago and nothing else holds them) and of ``found``, which is returned as a new
-    set. ``objects`` maps each string, and each selector of an alias mention, to the one
-    kept of its value; the caller keeps it for the build."""
+def share_strings(article: Article | None, spans: Iterable[Span],
+                  found: set[tuple[str, str, str]], objects: dict[Any, Any]
+                  ) -> set[tuple[str, str, str]]:
+    """Share the strings of ``article``'s metadata and of ``spans``' annotations (set in
+    place: they were unpickled a moment ago and nothing else holds them) and of
+    ``found``, which is returned as a new set. ``objects`` maps each string, and each
+    selector of an alias mention, to the one kept of its value; the caller keeps it for
+    the build."""
     setter = object.__setattr__
 
     def _intern(value: str) -> str:
         return objects.setdefault(value, value)  # type: ignore[no-any-return]
+
+    if article is not None:
+        # the ids the article lists are the very strings its alias mentions refer by (the
+        # anchor stage takes them from there): shared too, so that which of its strings
+        # are one object, which its memo file's pickle shows, does not depend on the
+        # articles before it
+        meta = article.meta
+        for name in ("actors", "places", "topics"):
+            setter(meta, name, tuple(_intern(ident) for ident in getattr(meta, name)))
     for span in spans:
         note: Annotation = span.annotation
         setter(note, "id", _intern(note.id))
