@@ -168,8 +168,8 @@ class _Tables:
     an entry's values stay in the articles' order, equal to a full gathering."""
 
     order: tuple[str, ...]
-    actors: dict[str, Any]  # the registries, compared by identity
-    events: dict[str, Event]
+    actors: dict[str, Any]  # the registries: only the actors' ids matter to the tables
+    events: dict[str, Event]  # (which actors each event has)
     quotes: Table
     cited_by: Table
     mentions: Table
@@ -338,8 +338,10 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
             current[article.slug] = article_links(article)
     order = tuple(current)
     last = memo.tables if memo is not None else None
-    if last is not None and last.order == order and last.actors is archive.actors \
-            and last.events is archive.events and memo is not None:
+    # an edited registry is a new object: what the tables take from it may be unchanged
+    if last is not None and last.order == order and memo is not None \
+            and (last.actors is archive.actors or last.actors.keys() == archive.actors.keys()) \
+            and (last.events is archive.events or last.events == archive.events):
         changed = [(memo.articles[s], current[s]) for s in order
                    if memo.articles[s] is not current[s]]
         tables = last.updated(changed, current) if len(changed) <= _FEW else None

@@ -80,7 +80,13 @@ from annotarium.render_context import (
 from annotarium.render_inputs import InputDigests
 from annotarium.render_jobs import Page, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
-from annotarium.render_memo import EntityKeys, PageMemo, articles_key, registries_key
+from annotarium.render_memo import (
+    EntityKeys,
+    PageMemo,
+    Remembered,
+    articles_key,
+    registries_key,
+)
 from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
 from annotarium.render_templates import site_environment
@@ -238,23 +244,22 @@ class _SiteRenderer:
         jobs: list[Callable[[], Page]] = [self.home_page]
         jobs.extend(functools.partial(self.article_page, a) for a in self.articles)
         jobs.append(self.actors_page)
-        jobs.extend(functools.partial(self.actor_page, actor)
-                    for _, actor in sorted(self.archive.actors.items()))
+        jobs.extend(self.actor_job(actor) for _, actor in sorted(self.archive.actors.items()))
         for kind in ("place", "topic"):
             jobs.append(functools.partial(self.entities_page, kind))
             registry: Mapping[str, Any] = (self.archive.places if kind == "place"
                                            else self.archive.topics)
-            jobs.extend(functools.partial(self.entity_page, kind, ident)
-                        for ident in sorted(registry))
+            jobs.extend(self.entity_job(kind, ident) for ident in sorted(registry))
         jobs.extend(self.lists.jobs())  # the later pages of long lists
-        jobs.extend((self.timeline_page, self.quotes_page, self.about_page, self.not_found_page))
+        jobs.extend((self.timeline_job(), self.quotes_job(), self.about_page,
+                     self.not_found_page))
         if self.options.search:
             jobs.append(functools.partial(search_page, self))
         return jobs
 
     def pages(self) -> Iterator[Page]:
         html_paths = []
-        for page in run_jobs(self.page_jobs()):
+        for page in self.run_page_jobs(self.page_jobs()):
             if page.kind != "404":
                 html_paths.append(page.path)
             yield page
@@ -442,10 +447,10 @@ class _SiteRenderer:
             self._entity_keys = EntityKeys(self.linked, self.articles, memo)
         return self._entity_keys
 
-    def actor_page(self, actor: Actor) -> Page:
-        return self.remembered(f"actors/{actor.id}/index.html", "actor",
-                               lambda memo: self.entity_keys(memo).key("actor", actor.id),
-                               functools.partial(self._actor_page, actor))
+    def actor_job(self, actor: Actor) -> Remembered:
+        return Remembered(f"actors/{actor.id}/index.html", "actor",
+                          lambda memo: self.entity_keys(memo).key("actor", actor.id),
+                          functools.partial(self._actor_page, actor))
 
     def _actor_page(self, actor: Actor) -> Page:
         linked = self.linked
@@ -510,10 +515,10 @@ class _SiteRenderer:
                         f"The {len(registry)} {plural} the articles refer to.")
         return self.render(f"{plural}.html", meta, entities=EntitiesView(kind, tuple(entries)))
 
-    def entity_page(self, kind: str, ident: str) -> Page:
-        return self.remembered(f"{'places' if kind == 'place' else 'topics'}/{ident}/index.html",
-                               kind, lambda memo: self.entity_keys(memo).key(kind, ident),
-                               functools.partial(self._entity_page, kind, ident))
+    def entity_job(self, kind: str, ident: str) -> Remembered:
+        return Remembered(f"{'places' if kind == 'place' else 'topics'}/{ident}/index.html",
+                          kind, lambda memo: self.entity_keys(memo).key(kind, ident),
+                          functools.partial(self._entity_page, kind, ident))
 
     def _entity_page(self, kind: str, ident: str) -> Page:
         linked = self.linked
@@ -543,21 +548,40 @@ class _SiteRenderer:
 
     # timeline and quotes
 
-    def remembered(self, path: str, kind: str, key: Callable[[PageMemo], object],
-                   make: Callable[[], Page]) -> Page:
-        """``make()``, unless serve's page memo has ``path`` made from an equal ``key(memo)``."""
+    def run_page_jobs(self, jobs: list[Callable[[], Page]]) -> Iterator[Page]:
+        """Run the jobs (in forked workers for large sites), pages in order. With serve's
+        page memo, a :class:`Remembered` page whose input key equals the last build's is
+        the page already written, and is not made; the keys are made and remembered here,
+        in the main process, which keeps the memo."""
         memo, previous = self.options.page_memo, self.options.previous_digests
         if memo is None or previous is None:
-            return make()
-        inputs = (self.options.salt, key(memo))
-        if kept := memo.kept(path, inputs, previous):
-            return Page(path, None, kind, kept)
-        page = make()
-        memo.remember(path, inputs, page.digest)
-        return page
+            yield from run_jobs(jobs)
+            return
+        plan: list[Page | tuple[str, object] | None] = []  # kept, or to remember, or neither
+        todo: list[Callable[[], Page]] = []
+        for job in jobs:
+            if not isinstance(job, Remembered):
+                plan.append(None)
+                todo.append(job)
+                continue
+            inputs = (self.options.salt, job.key(memo))
+            if kept := memo.kept(job.path, inputs, previous):
+                plan.append(Page(job.path, None, job.kind, kept))
+            else:
+                plan.append((job.path, inputs))
+                todo.append(job.make)
+        made = run_jobs(todo)
+        for item in plan:
+            if isinstance(item, Page):
+                yield item
+                continue
+            page = next(made)
+            if item is not None:
+                memo.remember(item[0], item[1], page.digest)
+            yield page
 
-    def timeline_page(self) -> Page:
-        return self.remembered("timeline/index.html", "timeline", lambda memo: (
+    def timeline_job(self) -> Remembered:
+        return Remembered("timeline/index.html", "timeline", lambda memo: (
             registries_key(self.linked), articles_key(self.articles, (DateRef,), memo)),
             self._timeline_page)
 
@@ -583,8 +607,8 @@ class _SiteRenderer:
         return self.render("timeline.html", meta, pictures=self.pictures.timeline(meta.path),
                            timeline=TimelineView(groups, len(self.linked.timeline)))
 
-    def quotes_page(self) -> Page:
-        return self.remembered("quotes/index.html", "quotes", lambda memo: (
+    def quotes_job(self) -> Remembered:
+        return Remembered("quotes/index.html", "quotes", lambda memo: (
             registries_key(self.linked), articles_key(self.articles, (Quote,), memo)),
             self._quotes_page)
 

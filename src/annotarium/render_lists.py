@@ -45,6 +45,7 @@ from annotarium.render_context import (
     QuotesView,
 )
 from annotarium.render_jobs import Page
+from annotarium.render_memo import Remembered
 
 if TYPE_CHECKING:
     from annotarium.render import _SiteRenderer
@@ -243,14 +244,14 @@ class Lists:
 
     def jobs(self) -> list[Callable[[], Page]]:
         """One job for each page after the first of every long list."""
-        return [functools.partial(self.later_page, spec, number)
+        return [self.later_job(spec, number)
                 for spec in self.specs() for number in range(2, self.pages(spec) + 1)]
 
-    def later_page(self, spec: ListSpec, number: int) -> Page:
-        """Page ``number`` ≥ 2 of a list."""
-        return self.r.remembered(spec.path(number), "list",
-                                 lambda memo: self.input_key(memo, spec, number),
-                                 functools.partial(self._later_page, spec, number))
+    def later_job(self, spec: ListSpec, number: int) -> Remembered:
+        """The job of page ``number`` ≥ 2 of a list."""
+        return Remembered(spec.path(number), "list",
+                          lambda memo: self.input_key(memo, spec, number),
+                          functools.partial(self._later_page, spec, number))
 
     def _later_page(self, spec: ListSpec, number: int) -> Page:
         path = spec.path(number)

@@ -18,12 +18,13 @@ be made (no memo) simply means the page is built and digested as usual.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from annotarium.link import LinkedArchive
     from annotarium.model import AnchoredArticle
+    from annotarium.render_jobs import Page
 
 T = TypeVar("T")
 
@@ -74,6 +75,22 @@ class PageMemo:
             self.pages[path] = (key, digest)
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """The job of a page that serve's page memo may hold: ``key(memo)`` is the page's
+    input key. The renderer decides in the main process, before any page is made, which
+    of these are kept (so that forked workers never need the memo), and remembers the
+    others' keys as their pages come back. Called directly, it simply makes the page."""
+
+    path: str
+    kind: str
+    key: Callable[[PageMemo], object]
+    make: Callable[[], Page]
+
+    def __call__(self) -> Page:
+        return self.make()
+
+
 def registries_key(linked: LinkedArchive) -> tuple[object, ...]:
     """Every registry entry, by value: names, kinds, dates and links shown anywhere."""
     archive = linked.archive
@@ -111,8 +128,19 @@ class EntityKeys:
                  memo: PageMemo) -> None:
         self.linked = linked
         self.index = {a.slug: i for i, a in enumerate(articles)}
-        # made once: every page's key holds these same objects
-        self.shared = memo.interned("entity pages", (registries_key(linked), tuple(self.index)))
+        archive = linked.archive
+        # made once: every page's key holds these same objects. Of the registries, what
+        # pages show of entries other than their own: names, kinds, aliases, affiliations,
+        # Wikidata ids, and the events (a description, or a line number moved by an edit
+        # above, changes only the entry's own page)
+        self.shared = memo.interned("entity pages", (
+            tuple(_entry(a, "description", "source") for a in archive.actors.values()),
+            tuple(_entry(p, "description") for p in archive.places.values()),
+            tuple(_entry(t, "description") for t in archive.topics.values()),
+            tuple(_entry(e) for e in archive.events.values()),
+            archive.config, tuple(self.index)))
+        self.registries = {"actor": archive.actors, "place": archive.places,
+                           "topic": archive.topics}
         self.parts = {a.slug: memo.article_value("entity", a, _shown_elsewhere) for a in articles}
         self.listing: dict[tuple[str, str], list[str]] = {}
         for article in articles:
@@ -134,12 +162,24 @@ class EntityKeys:
         neighbours = tuple((r.id, self.appears.get(r.id, 0))
                            for r in linked.co_mentioned.get(ident, ())) \
             if kind == "actor" else ()
-        return (kind, ident, self.articles(sorted(slugs, key=self.index.__getitem__)),
-                neighbours)
+        own = self.registries[kind].get(ident)
+        return (kind, ident, _entry(own) if own is not None else None,
+                self.articles(sorted(slugs, key=self.index.__getitem__)), neighbours)
 
     def articles(self, slugs: Sequence[str]) -> tuple[object, ...]:
         """A page that shows these articles (or parts of them), in this order."""
         return (self.shared, tuple(self.parts[s] for s in slugs))
+
+
+def _entry(entry: object, *left_out: str) -> object:
+    """A registry entry's values, nested ones included (affiliations, dates), but the
+    positions of its YAML (for messages only) and the fields ``left_out``."""
+    if isinstance(entry, tuple):
+        return tuple(_entry(item) for item in entry)
+    if not hasattr(entry, "__dataclass_fields__"):
+        return entry
+    return tuple(_entry(getattr(entry, f.name)) for f in fields(entry)  # type: ignore[arg-type]
+                 if f.name not in ("location", "alias_locations", *left_out))
 
 
 def _shown_elsewhere(article: AnchoredArticle) -> tuple[object, ...]:

@@ -205,9 +205,28 @@ def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    tree = _record(sizes, fresh, copied, str(staging), known, output, spare) \
-        if keep_spare else None
+    tree = None
+    if keep_spare:
+        tree = _record(sizes, fresh, copied, str(staging), known, output, spare)
+        if not spare.exists() and not spare.is_symlink():  # the first site: no previous one
+            tree = _make_spare(output, spare, tree)
     return WriteResult(files, size, written, tree)
+
+
+def _make_spare(output: Path, spare: Path, tree: SiteFiles) -> SiteFiles:
+    """A spare tree of links to every file of the output, so that the first edit after
+    the first build is written over it rather than into a new tree of the whole site."""
+    made: set[str] = set()
+    copied: set[str] = set()  # not links: the next build replaces them (SiteFiles.fresh)
+    old, new = str(output), str(spare)
+    try:
+        for relative in (MARKER, *tree.site):
+            _keep(f"{old}/{relative}", _place(new, relative, made)[1], copied)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)  # no spare: the next build makes a tree
+        return tree
+    return SiteFiles(tree.site, frozenset(target[len(new) + 1:] for target in copied),
+                     frozenset(tree.site), _identity(output, spare))
 
 
 def spare_of(output: Path) -> Path:
