@@ -487,7 +487,7 @@ def stale_memo(sample_archive: Path, out: Path) -> bytes:
 
 
 @pytest.mark.parametrize("damage", ["stale", "truncated", "garbage", "empty", "forged digest",
-                                    "other version", "wrong type"])
+                                    "other version", "older format", "wrong type"])
 def test_a_damaged_or_stale_memo_is_ignored(sample_archive: Path, tmp_path: Path,
                                             damage: str) -> None:
     import hashlib
@@ -512,6 +512,9 @@ def test_a_damaged_or_stale_memo_is_ignored(sample_archive: Path, tmp_path: Path
         blob = header + b"\n" + payload[:-10] + b"0123456789"
     elif damage == "other version":
         fields["key"][0] = "0.0.0"
+        blob = json.dumps(fields).encode() + b"\n" + payload
+    elif damage == "older format":  # format 1 pickled the model's objects as dicts
+        fields["format"] = 1
         blob = json.dumps(fields).encode() + b"\n" + payload
     else:  # a valid digest over a payload of the wrong shape
         bad = pickle.dumps(("not", "an", "article", []))

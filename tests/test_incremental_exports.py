@@ -111,7 +111,10 @@ def test_an_edit_remakes_only_its_articles_share(tmp_path: Path,
     root = archive(tmp_path / "archive")
     out = tmp_path / "out"
     build_site(root, out)
-    records = count_calls(monkeypatch, export_cache, "article_records", lambda a: a.slug)
+    entries = count_calls(monkeypatch, export_cache, "article_entry", lambda a: a.slug)
+    # an article's annotation records are made for each file that shows them, not kept
+    records = count_calls(monkeypatch, export_cache, "annotation_records",
+                          lambda a, *kinds, **options: a.slug)
     shapes = count_calls(monkeypatch, export_cache, "link_shape", lambda a: a.slug)
     registries = count_calls(monkeypatch, export_cache, "registry_data", lambda linked: "all")
     inodes = {path: (out / path).stat().st_ino for path in EXPORT_PATHS}
@@ -120,7 +123,8 @@ def test_an_edit_remakes_only_its_articles_share(tmp_path: Path,
                "paused for weeks.")
     result = build_site(root, out)
     assert result.output is not None
-    assert records == {"planet": 1}, "only the edited article's share is made"
+    assert entries == {"planet": 1}, "only the edited article's share is made"
+    assert set(records) == {"planet"}
     assert shapes == {"planet": 1}
     assert not registries, "a note's words do not change the archive-wide part"
     changed = {path for path in EXPORT_PATHS if (out / path).stat().st_ino != inodes[path]}
@@ -130,12 +134,14 @@ def test_an_edit_remakes_only_its_articles_share(tmp_path: Path,
     assert len(pictures) == 3
 
     # a new mention of an actor changes the archive-wide part, still one share
+    entries.clear()
     records.clear()
     shapes.clear()
     replace_in(root / "content" / "articles" / "moon.yaml", "speaker: ana-lopez\n    kind:",
                "speaker: ruritania\n    kind:")
     build_site(root, out)
-    assert records == {"moon": 1}
+    assert entries == {"moon": 1}
+    assert set(records) == {"moon"}
     assert shapes == {"moon": 1}
     assert registries == {"all": 1}
 
@@ -220,3 +226,35 @@ def test_a_damaged_export_index_or_picture_cache_is_ignored(tmp_path: Path,
     clean = tmp_path / "clean"
     build_site(root, clean, clean=True)
     assert tree(out) == tree(clean)
+
+
+def test_without_a_previous_file_each_piece_is_made_as_it_is_written() -> None:
+    """A large export is never whole in memory in a clean build: a piece is made when the
+    writer takes its chunk, and the file's key and index, known only then, are those an
+    eager assembly (which compares with the previous file first) gives."""
+    from annotarium.export_cache import Listing, Piece, _Assembly
+
+    made: list[int] = []
+
+    def piece(n: int, data: bytes) -> Piece:
+        return Piece(f"piece {n}", lambda: (made.append(n), data)[1])
+
+    plan = [b"{", Listing((piece(1, b"a"), piece(2, b""), piece(3, b"ccc"))), b",",
+            Listing((piece(4, b""),)), piece(5, b"e"), b"}"]
+    lazy = _Assembly("data/x.json", plan, {}, lazy=True)
+    assert lazy.key is None and not made
+    chunks = lazy.chunks(None)
+    taken = [next(chunks), next(chunks)]  # '{' and the listing's opening
+    assert made == [1]
+    taken.extend(chunks)
+    assert made == [1, 2, 3, 4, 5]
+    content = b"".join(taken)
+    assert content == b"{[\na,\nccc\n],[]e}"
+    made.clear()
+    eager = _Assembly("data/x.json", plan, {})
+    assert made == [1, 2, 3, 4, 5] and eager.key is not None
+    assert b"".join(eager.chunks(None)) == content  # type: ignore[arg-type]
+    assert (lazy.key, lazy.size, lazy.crc, lazy.where) == (
+        eager.key, eager.size, eager.crc, eager.where)
+    assert lazy.size == len(content) and list(lazy.where) == [
+        "piece 1", "piece 3", "piece 2", "piece 4", "piece 5"]

@@ -143,13 +143,13 @@ def parse(html: str | bytes) -> Node:
 def make_text(*pieces: tuple[str, str], marks: dict[int, tuple[InlineMark, ...]] | None = None,
               credit: str | None = None) -> ArticleText:
     blocks, offset = [], 0
+    whole = "\n\n".join(t for _, t in pieces)
     for index, (kind, text) in enumerate(pieces):
-        blocks.append(Block(kind, offset, offset + len(text), text,  # type: ignore[arg-type]
+        blocks.append(Block(kind, offset, offset + len(text), whole,  # type: ignore[arg-type]
                             tag="h1" if kind == "title" else "p",
                             marks=(marks or {}).get(index, ())))
         offset += len(text) + 2
-    return ArticleText("\n\n".join(t for _, t in pieces), tuple(blocks),
-                       Masthead("The Daily", "The Daily", None), credit)
+    return ArticleText(whole, tuple(blocks), Masthead("The Daily", "The Daily", None), credit)
 
 
 def span(text: ArticleText, annotation: Annotation, words: str, occurrence: int = 1) -> Span:

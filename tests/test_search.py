@@ -370,6 +370,29 @@ def test_a_service_that_never_answers_times_out_with_a_clear_error(
         search_pagefind.index_shards([(shard, ())], "en")
 
 
+@needs_pagefind
+def test_shards_are_handed_over_in_order_with_their_records_made_in_turn(
+        shards) -> None:  # type: ignore[no-untyped-def]
+    """iter_index_shards makes a shard's records when its turn comes (from a callable) and
+    yields each shard's bundle in the order given, so the writer can store one while the
+    next is indexed; index_shards gives the same bundles all at once."""
+    made: list[str] = []
+
+    def later(shard, records):  # type: ignore[no-untyped-def]
+        def make():  # type: ignore[no-untyped-def]
+            made.append(shard.folder)
+            return records
+        return make
+
+    jobs = [(shard, later(shard, records)) for shard, records in shards.items()]
+    handed = search_pagefind.iter_index_shards(jobs, "en")
+    assert made == []  # nothing is made before the first bundle is asked for
+    bundles = list(handed)
+    assert [folder for folder, _ in bundles] == [shard.folder for shard in shards]
+    assert sorted(made) == sorted(shard.folder for shard in shards)
+    assert dict(bundles) == search_pagefind.index_shards(list(shards.items()), "en")
+
+
 # --- Pagefind alongside the render -----------------------------------------------------
 
 

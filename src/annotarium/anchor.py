@@ -309,8 +309,15 @@ def _alias_mentions(
     spans: list[Span] = []
     found: set[tuple[str, str, str]] = set()
     counters: defaultdict[str, int] = defaultdict(int)
+    # one location and one selector per name for all of them: an article has dozens
+    where = Location(article.annotation_path)
+    selectors: dict[str, Selector] = {}
     for match_start, match_end in find_names(text.text, names):
         name = text.text[match_start:match_end]
+        selector = selectors.get(name)
+        if selector is None:
+            selector = selectors[name] = Selector(name)
+        name = selector.exact
         kind, entity_id = names[name]
         start, end = text.span_to_original(match_start, match_end)
         found.add((kind, entity_id, name))
@@ -329,8 +336,8 @@ def _alias_mentions(
         counters[entity_id] += 1
         mention = Mention(
             f"{kind}-{entity_id}-{counters[entity_id]}"[:80],
-            Selector(name),
-            Location(article.annotation_path),
+            selector,
+            where,
             entity=kind,
             ref=entity_id,
             auto=True,

@@ -137,14 +137,14 @@ def parse_text_export(source: str, layout: ExportLayout = ExportLayout()) -> Art
 def _assemble(pieces: list[Piece], masthead: Masthead | None, credit: str | None,
               source_format: Literal["text", "markdown"]) -> ArticleText:
     """Lay the blocks end to end, separated by blank lines, and note each one's offsets."""
+    whole = "\n\n".join(piece[1] for piece in pieces)
     blocks: list[Block] = []
     offset = 0
     for kind, text, line, tag, marks, before, after in pieces:
-        blocks.append(Block(kind=kind, start=offset, end=offset + len(text), text=text,  # type: ignore[arg-type]
+        blocks.append(Block(kind=kind, start=offset, end=offset + len(text), source=whole,  # type: ignore[arg-type]
                             tag=tag, marks=marks, before=before, after=after, source_line=line))
         offset += len(text) + 2
-    return ArticleText("\n\n".join(piece[1] for piece in pieces), tuple(blocks), masthead,
-                       credit, source_format)
+    return ArticleText(whole, tuple(blocks), masthead, credit, source_format)
 
 
 # --- Markdown ---------------------------------------------------------------------

@@ -62,7 +62,7 @@ class DateSyntaxError(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class DateValue:
     """A resolved date: the first and last day it covers, and how precise it is."""
 

@@ -17,7 +17,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Location:
     """A place in a source file; ``line`` and ``col`` count from 1 (0 = unknown)."""
 
@@ -26,7 +26,7 @@ class Location:
     col: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem: where it is, how bad it is, what is wrong and how to fix it."""
 

@@ -55,13 +55,21 @@ EXPORTS: tuple[tuple[str, str], ...] = (
 @dataclass(frozen=True)
 class ExportFile:
     path: str  # relative to the site root, POSIX
-    content: bytes | None  # None: the previous build's file, carried over (see ``digest``)
+    # bytes, or chunks made as they are written (an ExportStream); None: the previous
+    # build's file, carried over (see ``digest``)
+    content: bytes | Iterable[bytes] | None
     digest: str = ""  # a digest of what the file is made from; equal digests, equal bytes
+
+    def written_digest(self) -> str:
+        """The digest; a streamed file's is known only once its chunks have been taken."""
+        return self.digest or getattr(self.content, "digest", "")
 
 
 def export_files(linked: LinkedArchive, base_url: str = "") -> list[ExportFile]:
-    """Every export file of the archive, in the order of :data:`EXPORTS`."""
-    return list(iter_exports(linked, base_url))
+    """Every export file of the archive, in the order of :data:`EXPORTS`, as bytes."""
+    return [ExportFile(f.path, b"".join(f.content) if f.content is not None  # type: ignore[arg-type]
+                       and not isinstance(f.content, bytes) else f.content, f.written_digest())
+            for f in iter_exports(linked, base_url)]
 
 
 def iter_exports(linked: LinkedArchive, base_url: str = "") -> Iterator[ExportFile]:
@@ -181,9 +189,24 @@ def head_data(linked: LinkedArchive, base_url: str = "") -> dict[str, Any]:
 def article_records(article: AnchoredArticle) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One article's share of ``archive.json``: its entry and its annotations (in order);
     a function of the article alone."""
+    return article_entry(article), annotation_records(article)
+
+
+def article_entry(article: AnchoredArticle) -> dict[str, Any]:
+    """An article's entry in ``archive.json``'s ``articles``."""
+    return _article_data(article)
+
+
+def annotation_records(article: AnchoredArticle, kinds: type | tuple[type, ...] = Annotation,
+                       auto: bool = True) -> list[dict[str, Any]]:
+    """An article's records in ``archive.json``'s ``annotations``, in order; only those of
+    annotations of the given ``kinds`` (classes), and without alias mentions unless
+    ``auto``. They are made for each export that shows them rather than kept: on a large
+    archive they would be a few times the size of the archive's text."""
     text = article.article.text.text
-    return _article_data(article), [_annotation_data(article.slug, text, span)
-                                    for span in article.spans]
+    return [_annotation_data(article.slug, text, span) for span in article.spans
+            if isinstance(span.annotation, kinds)
+            and (auto or not getattr(span.annotation, "auto", False))]
 
 
 def registry_data(linked: LinkedArchive) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +50,8 @@ from annotarium import __version__
 from annotarium.export import (
     ARCHIVE_LISTS,
     ExportFile,
-    article_records,
+    annotation_records,
+    article_entry,
     collector_paused,
     head_data,
     json_members,
@@ -174,83 +176,152 @@ class _Blank:
 class _Assembly:
     """One file from its plan: each piece's bytes digest (recorded for a piece whose key the
     previous file holds, else from the piece made now), the file's key (a digest of its
-    fixed parts and of its pieces' bytes digests), and, when asked, its bytes."""
+    fixed parts and of its pieces' bytes digests), and its bytes, chunk by chunk.
+
+    An eager assembly makes the pieces the previous file does not hold at once, so that
+    its key is known before its bytes (to carry the previous file over when they are the
+    same). A lazy one (when there is no previous file to compare with) makes each piece
+    only as its bytes are written, so that a large file is never whole in memory: its key
+    is known once all its chunks have been taken."""
 
     def __init__(self, path: str, plan: Sequence[Part],
-                 known: Mapping[str, tuple[int, int, str]]) -> None:
+                 known: Mapping[str, tuple[int, int, str]], lazy: bool = False) -> None:
         self.plan = plan
         self.known = known
-        self.made: dict[int, bytes] = {}  # piece (by id) -> bytes made now
+        self.made: dict[int, bytes] = {}  # piece (by id) -> bytes made and not yet written
         self.digests: dict[int, str] = {}
-        digest = hashlib.blake2b(path.encode() + b"\0" + __version__.encode(), digest_size=16)
+        self.count = 0  # pieces made (not copied from the previous file)
+        self.hash = hashlib.blake2b(path.encode() + b"\0" + __version__.encode(),
+                                    digest_size=16)
+        self.key: str | None = None  # known before the chunks when eager, after when lazy
+        # after the chunks: where the pieces lie, the file's size and CRC-32
+        self.where: dict[str, tuple[int, int, str]] = {}
+        self.size = self.crc = 0
+        if lazy:
+            return
         for part in plan:
             if isinstance(part, bytes):
-                digest.update(b"F%d:" % len(part) + part)
+                self._fixed(part)
                 continue
             if isinstance(part, Listing):
-                digest.update(b"L" + part.open + part.separator + part.close + part.empty)
+                self._listing(part)
             for piece in (part.pieces if isinstance(part, Listing) else (part,)):
                 recorded = self.known.get(piece.key) if piece.key is not None else None
                 if recorded is not None:
-                    found = recorded[2]
+                    self._piece(piece, recorded[2])
                 else:
-                    data = self.made[id(piece)] = piece.make()
-                    found = _bytes_digest(data)
-                self.digests[id(piece)] = found
-                digest.update(b"P" + found.encode())
-        self.key = digest.hexdigest()
+                    self.made[id(piece)] = self._make(piece)
+        self.key = self.hash.hexdigest()
+
+    def _fixed(self, part: bytes) -> None:
+        self.hash.update(b"F%d:" % len(part) + part)
+
+    def _listing(self, part: Listing) -> None:
+        self.hash.update(b"L" + part.open + part.separator + part.close + part.empty)
+
+    def _piece(self, piece: Piece, found: str) -> None:
+        self.digests[id(piece)] = found
+        self.hash.update(b"P" + found.encode())
+
+    def _make(self, piece: Piece) -> bytes:
+        data = piece.make()
+        self.count += 1
+        self._piece(piece, _bytes_digest(data))
+        return data
 
     def needs_old(self) -> bool:
         """Whether any piece is to be copied from the previous file."""
-        return len(self.made) < len(self.digests)
+        return self.count < len(self.digests)
 
-    def assemble(self, old: bytes | None, layout: bool = False
-                 ) -> tuple[bytes, dict[str, tuple[int, int, str]]]:
-        """The file's bytes and where its pieces lie; ``old`` is the previous file (None
-        when it is missing or not the one the index describes: pieces are made again).
-        With ``layout``, only where the pieces lie (for a file carried over)."""
+    def chunks(self, old: bytes | None, layout: bool = False
+               ) -> Iterator[bytes | memoryview | _Blank]:
+        """The file's bytes, chunk by chunk; ``old`` is the previous file (None when it is
+        missing or not the one the index describes: pieces are made again). With
+        ``layout``, only where the pieces lie (for a file carried over: copied pieces are
+        blanks of their size). Once exhausted, :attr:`where`, :attr:`size`, :attr:`crc`
+        (and a lazy assembly's :attr:`key`) are set."""
+        lazy = self.key is None
         view = memoryview(old) if old is not None else None
-        chunks: list[bytes | memoryview] = []
-        size = 0
-        where: dict[str, tuple[int, int, str]] = {}
+        where = self.where
 
-        def content(piece: Piece) -> bytes | memoryview:
-            made = self.made.get(id(piece))
+        def content(piece: Piece) -> bytes | memoryview | _Blank:
+            made = self.made.pop(id(piece), None)
             if made is not None:
                 return made
+            if lazy:
+                return self._make(piece)
             recorded = self.known[piece.key]  # type: ignore[index]
             if layout:
-                return _Blank(recorded[1])  # type: ignore[return-value]
+                return _Blank(recorded[1])
             if view is not None:
                 return view[recorded[0]:recorded[0] + recorded[1]]
             return piece.make()
 
-        def add(chunk: bytes | memoryview, piece: Piece | None = None) -> None:
-            nonlocal size
+        def placed(chunk: bytes | memoryview | _Blank, piece: Piece | None = None
+                   ) -> bytes | memoryview | _Blank:
             if piece is not None and piece.key is not None:
-                where[piece.key] = (size, len(chunk), self.digests[id(piece)])
-            chunks.append(chunk)
-            size += len(chunk)
+                where[piece.key] = (self.size, len(chunk), self.digests[id(piece)])
+            self.size += len(chunk)
+            if not layout:
+                self.crc = zlib.crc32(chunk, self.crc)  # type: ignore[arg-type]
+            return chunk
 
-        for part in self.plan:
-            if isinstance(part, bytes):
-                add(part)
-            elif isinstance(part, Piece):
-                add(content(part), part)
-            else:
-                items = [(piece, content(piece)) for piece in part.pieces]
-                nonempty = [item for item in items if len(item[1])]
-                add(part.open if nonempty else part.empty)
-                for index, (piece, data) in enumerate(nonempty):
-                    if index:
-                        add(part.separator)
-                    add(data, piece)
-                for piece, data in items:  # empty pieces: recorded, where they would be
-                    if not len(data) and piece.key is not None:
-                        where[piece.key] = (0, 0, self.digests[id(piece)])
-                if nonempty:
-                    add(part.close)
-        return b"" if layout else b"".join(chunks), where
+        with collector_paused():
+            for part in self.plan:
+                if isinstance(part, bytes):
+                    if lazy:
+                        self._fixed(part)
+                    yield placed(part)
+                elif isinstance(part, Piece):
+                    data = content(part)
+                    yield placed(data, part)
+                else:
+                    if lazy:
+                        self._listing(part)
+                    empty: list[Piece] = []
+                    first = True
+                    for piece in part.pieces:
+                        data = content(piece)
+                        if not len(data):
+                            if piece.key is not None:
+                                empty.append(piece)
+                            continue
+                        yield placed(part.open if first else part.separator)
+                        first = False
+                        yield placed(data, piece)
+                        del data
+                    for piece in empty:  # empty pieces: recorded, where they would be
+                        where[piece.key] = (0, 0, self.digests[id(piece)])  # type: ignore[index]
+                    yield placed(part.empty if first else part.close)
+        if lazy:
+            self.key = self.hash.hexdigest()
+
+
+class ExportStream:
+    """A file's content, made as the writer takes it (see :class:`_Assembly`); ``digest``
+    and ``entry`` (its index) are known once it has been taken whole."""
+
+    def __init__(self, assembly: _Assembly, old: bytes | None) -> None:
+        self.assembly = assembly
+        self.old = old
+        self.digest = ""
+        self.entry: FileIndex | None = None
+        self.seconds = 0.0  # spent making the chunks (the writer's time left out)
+
+    def __iter__(self) -> Iterator[bytes | memoryview]:
+        assembly = self.assembly
+        chunks = assembly.chunks(self.old)
+        while True:
+            began = time.perf_counter()
+            chunk = next(chunks, None)
+            self.seconds += time.perf_counter() - began
+            if chunk is None:
+                break
+            yield chunk  # type: ignore[misc]
+        self.old = None
+        self.digest = f"export {assembly.key}"
+        self.entry = FileIndex(assembly.key, assembly.size, assembly.crc,  # type: ignore[arg-type]
+                               assembly.where)
 
 
 class ExportRun:
@@ -298,19 +369,12 @@ class ExportRun:
             else None for a in self.articles}
         self.head = head_data(linked, self.base)
         self._registry_key: str | None = None
-        self._records: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         self._registry: dict[str, Any] | None = None
         self.shapes: dict[str, str] = {}
         self.index = ExportIndex(__version__, {})
         self.made: dict[str, int] = {}  # path -> pieces made (not copied), for tests
 
     # --- what the pieces are made from ---
-
-    def records(self, article: AnchoredArticle) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        found = self._records.get(article.slug)
-        if found is None:
-            found = self._records[article.slug] = article_records(article)
-        return found
 
     def registry(self) -> dict[str, Any]:
         if self._registry is None:
@@ -370,15 +434,18 @@ class ExportRun:
             quote_rows,
         )
 
+        # An article's records are made again for each file that shows them (of its
+        # annotations, only those the file shows), not kept from one file to the next: for
+        # the whole archive they would be several times the size of its text.
         def entry(article: AnchoredArticle) -> bytes:
             from annotarium.export import compact_json
 
-            return compact_json(self.records(article)[0]).encode()
+            return compact_json(article_entry(article)).encode()
 
         def annotations(article: AnchoredArticle) -> bytes:
             from annotarium.export import compact_json
 
-            return ",\n".join([compact_json(item) for item in self.records(article)[1]]
+            return ",\n".join([compact_json(item) for item in annotation_records(article)]
                               ).encode()
 
         def registries(data: dict[str, Any]) -> bytes:
@@ -395,9 +462,10 @@ class ExportRun:
             b"}\n",
         ]
         yield "data/quotes.csv", [csv_rows([QUOTE_COLUMNS]), *self.share(
-            "quotes", lambda a: quote_rows(self.records(a)[1], self.names))]
+            "quotes", lambda a: quote_rows(annotation_records(a, Quote), self.names))]
         yield "data/mentions.csv", [csv_rows([MENTION_COLUMNS]), *self.share(
-            "mentions", lambda a: mention_rows(self.records(a)[1], self.entity_names))]
+            "mentions", lambda a: mention_rows(annotation_records(a, Mention),
+                                               self.entity_names))]
         yield "data/actors.csv", [self.whole(actors_csv)]
         yield "data/events.csv", [self.whole(events_csv)]
         yield "data/actors.graphml", [self.whole(actors_graphml)]
@@ -406,8 +474,8 @@ class ExportRun:
         yield "data/annotations.jsonld", [
             head,
             Listing(self.share("jsonld", lambda a: annotation_lines(
-                self.records(a)[1], a.article.text.text, self.base, self.language,
-                self.wikidata)), open=b"", close=b"", empty=b""),
+                annotation_records(a, auto=False), a.article.text.text, self.base,
+                self.language, self.wikidata)), open=b"", close=b"", empty=b""),
             tail,
         ]
         newest = self.newest()
@@ -419,31 +487,34 @@ class ExportRun:
 
     def files(self) -> Iterator[ExportFile]:
         """The export files in the order of :data:`~annotarium.export.EXPORTS`: None as
-        the content of a file carried over from the previous build."""
+        the content of a file carried over from the previous build; else an
+        :class:`ExportStream`, to be taken whole before the next file is asked for (its
+        digest is known then)."""
         files: dict[str, FileIndex] = {}
         for path, plan in self.plans():
+            known = self.previous.files.get(path) if self.previous else None
             with collector_paused():
-                known = self.previous.files.get(path) if self.previous else None
-                assembly = _Assembly(path, plan, known.pieces if known else {})
-                self.made[path] = len(assembly.made)
-                digest = f"export {assembly.key}"
-                if known is not None and known.key == assembly.key and \
-                        self.previous_digests.get(path) == digest:
-                    # the same bytes: recorded again under the pieces' keys of this build
-                    files[path] = FileIndex(known.key, known.size, known.crc,
-                                            assembly.assemble(None, layout=True)[1])
-                    exported = ExportFile(path, None, digest)
-                else:
-                    old = self._old_file(path, known) if assembly.needs_old() else None
-                    content, where = assembly.assemble(old)
-                    files[path] = FileIndex(assembly.key, len(content), zlib.crc32(content),
-                                            where)
-                    exported = ExportFile(path, content, digest)
-                    del old, content
-                del assembly
-            yield exported
-            del exported
-        self._records.clear()
+                assembly = _Assembly(path, plan, known.pieces if known else {},
+                                     lazy=known is None)
+            if known is not None and known.key == assembly.key and \
+                    self.previous_digests.get(path) == f"export {assembly.key}":
+                # the same bytes: recorded again under the pieces' keys of this build
+                for _ in assembly.chunks(None, layout=True):
+                    pass
+                self.made[path] = assembly.count
+                files[path] = FileIndex(known.key, known.size, known.crc, assembly.where)
+                yield ExportFile(path, None, f"export {known.key}")
+                continue
+            old = self._old_file(path, known) if known is not None and assembly.needs_old() \
+                else None
+            stream = ExportStream(assembly, old)
+            del old
+            yield ExportFile(path, stream, f"export {assembly.key}" if assembly.key else "")
+            if stream.entry is None:
+                raise RuntimeError(f"the export {path} was not taken whole")
+            self.made[path] = assembly.count
+            files[path] = stream.entry
+            del stream, assembly
         self.registry_key()
         self.index = ExportIndex(__version__, files, self.shapes)
 

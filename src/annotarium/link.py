@@ -29,29 +29,47 @@ from annotarium.model import (
 SNIPPET_CHARS = 90
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
-    """A span of an article seen from elsewhere: where it is and the words around it."""
+    """A span of an article seen from elsewhere: where it is and the words around it.
+
+    The words (:attr:`before`, :attr:`text`, :attr:`after`) are cut from the article's
+    text when asked for, not kept: the graph holds a passage for every span, and copies
+    of their words would be a second copy of the archive's text."""
 
     article: AnchoredArticle
     span: Span
-    before: str
-    text: str
-    after: str
 
     @property
     def anchor(self) -> str:
         """The fragment id of the span's element on the article page."""
         return self.span.annotation.id
 
+    def words(self) -> tuple[str, str, str]:
+        """The words before the span (up to :data:`SNIPPET_CHARS`, cut at a word boundary
+        and kept inside the span's block), the span's own words, and those after it."""
+        return _snippet(self.article, self.span)
 
-@dataclass(frozen=True)
+    @property
+    def before(self) -> str:
+        return self.words()[0]
+
+    @property
+    def text(self) -> str:
+        return self.words()[1]
+
+    @property
+    def after(self) -> str:
+        return self.words()[2]
+
+
+@dataclass(frozen=True, slots=True)
 class Related:
     id: str
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One event on the timeline, with the passages that mention it."""
 
@@ -84,8 +102,13 @@ class LinkedArchive:
 
 
 def passage(article: AnchoredArticle, span: Span) -> Passage:
-    """A passage with up to :data:`SNIPPET_CHARS` of context, cut at word boundaries
-    and kept inside the span's block."""
+    """The passage of ``span`` in ``article`` (its words are cut when asked for)."""
+    return Passage(article, span)
+
+
+def _snippet(article: AnchoredArticle, span: Span) -> tuple[str, str, str]:
+    """Up to :data:`SNIPPET_CHARS` of context on each side of a span, cut at word
+    boundaries and kept inside the span's block, and the span's words."""
     text = article.article.text
     block = text.block_at(span.start)
     lo, hi = (block.start, block.end) if block else (0, len(text.text))
@@ -95,9 +118,7 @@ def passage(article: AnchoredArticle, span: Span) -> Passage:
         before = "…" + before[before.index(" ") + 1 :]
     if span.end + SNIPPET_CHARS < hi and " " in after:
         after = after[: after.rindex(" ")] + "…"
-    return Passage(
-        article, span, _squash(before), _squash(text.text[span.start : span.end]), _squash(after)
-    )
+    return _squash(before), _squash(text.text[span.start : span.end]), _squash(after)
 
 
 def _squash(value: str) -> str:

@@ -28,6 +28,7 @@ from annotarium.model import (
     Quote,
     Selector,
     Topic,
+    positions,
 )
 from annotarium.sources import read_text
 from annotarium.yamlsource import YamlError, YList, YMap, parse_yaml
@@ -373,7 +374,7 @@ def _annotation(
         "selector": _selector(f),
         "location": where,
         "draft": bool(f.get("draft")),
-        "field_positions": tuple(
+        "field_positions": positions(
             (key, *item.value_positions.get(key, item.position)) for key in item
         ),
     }

@@ -37,7 +37,10 @@ from annotarium.diagnostics import Diagnostic
 from annotarium.model import Article, Span
 
 MEMO_DIR = ".annotarium-memo"
-FORMAT = 1
+# The pickled layout of the model: 2 since its classes have __slots__, which pickle their
+# fields as a tuple where format 1 had a dict (that a slotted class would mis-read: a
+# format-1 file is ignored, never unpickled).
+FORMAT = 2
 
 # (article or None, spans, alias names matched, problems): what loading and anchoring gave
 Loaded = tuple[Article | None, tuple[Span, ...], set[tuple[str, str, str]], list[Diagnostic]]

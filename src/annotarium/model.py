@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -55,7 +56,7 @@ class SiteConfig:
 # --- registries ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Affiliation:
     actor: str
     role: str | None
@@ -126,7 +127,7 @@ class Event:
 # --- article texts -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InlineMark:
     """Formatting inside a block (from Markdown): emphasis, code, a link, a line break."""
 
@@ -136,27 +137,34 @@ class InlineMark:
     href: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of an article's text: the title, the caption, a heading, a paragraph.
 
-    ``start``/``end`` are offsets in :attr:`ArticleText.text`. ``before`` and
-    ``after`` hold the structural tags that wrap it (list and quote containers),
-    produced by the loader from a fixed set of tags, never from input text.
+    ``start``/``end`` are offsets in :attr:`ArticleText.text`, which ``source`` is (the
+    very string, shared by the article's blocks: a block's words are not a second copy of
+    the text). ``before`` and ``after`` hold the structural tags that wrap it (list and
+    quote containers), produced by the loader from a fixed set of tags, never from input
+    text.
     """
 
     kind: Literal["title", "caption", "heading", "paragraph"]
     start: int
     end: int
-    text: str
+    source: str = field(repr=False)  # the whole text of the article
     tag: str = "p"  # 'p', 'h2'..'h6', or '' for a paragraph in a tight list item
     marks: tuple[InlineMark, ...] = ()
     before: str = ""
     after: str = ""
     source_line: int = 0  # line in the source file where the block starts (1-based)
 
+    @property
+    def text(self) -> str:
+        """The block's words: ``source[start:end]``."""
+        return self.source[self.start:self.end]
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Masthead:
     raw: str
     name: str
@@ -200,14 +208,14 @@ class ArticleText:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublishedDate:
     date: dt.date
     inferred: bool = False
     reasoning: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleMeta:
     title: str
     publication: str | None
@@ -227,7 +235,7 @@ class ArticleMeta:
 # --- annotations -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Selector:
     """Which words an annotation is about, like a W3C TextQuoteSelector plus an occurrence."""
 
@@ -237,7 +245,25 @@ class Selector:
     occurrence: int | None = None
 
 
-@dataclass(frozen=True)
+# The keys of an annotation's YAML item, which :func:`positions` writes as their index
+# here (small ints are shared objects; a key string would be a copy in every annotation).
+FIELD_KEYS: tuple[str, ...] = (
+    "id", "text", "prefix", "suffix", "occurrence", "draft", "speaker", "kind", "context",
+    "note", "cites", "actor", "place", "topic", "date", "approximate", "event", "relative",
+    "body",
+)
+_FIELD_INDEX = {key: index for index, key in enumerate(FIELD_KEYS)}
+
+
+def positions(found: Iterable[tuple[str, int, int]]) -> tuple[int | str, ...]:
+    """(key, line, col) of each value of an annotation's item, flattened into one tuple,
+    each key that :data:`FIELD_KEYS` lists as its index there: what
+    :attr:`Annotation.field_positions` holds."""
+    return tuple(part for key, line, col in found
+                 for part in (_FIELD_INDEX.get(key, str(key)), line, col))
+
+
+@dataclass(frozen=True, slots=True)
 class Annotation:
     """Fields every annotation has. ``kind`` is the markup contract's ``data-annotation``."""
 
@@ -245,19 +271,22 @@ class Annotation:
     selector: Selector
     location: Location  # the YAML item (or alias) it came from
     draft: bool = False
-    field_positions: tuple[tuple[str, int, int], ...] = ()  # (key, line, col) of each value
+    # key, line, col of each value, one after the other (see positions())
+    field_positions: tuple[int | str, ...] = ()
 
     def where(self, key: str) -> Location:
         """Where the value of ``key`` was written, else where the annotation starts."""
-        for name, line, col in self.field_positions:
-            if name == key:
-                return Location(self.location.path, line, col)
+        wanted = _FIELD_INDEX.get(key, key)
+        found = self.field_positions
+        for index in range(0, len(found), 3):
+            if found[index] == wanted:
+                return Location(self.location.path, found[index + 1], found[index + 2])  # type: ignore[arg-type]
         return self.location
 
     kind: AnnotationKind = field(init=False, default="note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote(Annotation):
     speaker: str | None = None  # actor id; None for a term
     quote_kind: QuoteKind = "direct"
@@ -268,7 +297,7 @@ class Quote(Annotation):
     kind: AnnotationKind = field(init=False, default="quote")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention(Annotation):
     """A span that names an actor, place or topic; ``auto`` when found by an alias."""
 
@@ -280,7 +309,7 @@ class Mention(Annotation):
         object.__setattr__(self, "kind", self.entity)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateRef(Annotation):
     date: DateValue | None = None
     event: str | None = None
@@ -290,14 +319,14 @@ class DateRef(Annotation):
     kind: AnnotationKind = field(init=False, default="event")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note(Annotation):
     body: str = ""  # Markdown
 
     kind: AnnotationKind = field(init=False, default="note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     slug: str
     meta: ArticleMeta
@@ -324,7 +353,7 @@ class Archive:
 # --- after anchoring ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reanchor:
     """How an annotation was found again after its article's text changed.
 
@@ -338,7 +367,7 @@ class Reanchor:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """An annotation tied to ``text[start:end]`` of its article."""
 
@@ -352,7 +381,7 @@ class Span:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnchoredArticle:
     article: Article
     spans: tuple[Span, ...]  # sorted by (start, -end)

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+MAX_CHUNK = 16  # items sent to a worker at once
+
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by forked workers
 
 
@@ -45,7 +47,10 @@ def fork_imap(function: Callable[[T], R], items: Sequence[T], minimum: int) -> I
         return
     global _WORK
     _WORK = (function, items)
-    chunk = max(4, len(items) // (workers * 8))  # small chunks balance uneven items
+    # Small chunks balance uneven items, and bound what waits in the parent: a chunk's
+    # results travel back whole, and come out in order, so a finished chunk waits for the
+    # ones before it (a chunk of rendered pages is a few megabytes).
+    chunk = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
     bounds = [(start, chunk) for start in range(0, len(items), chunk)]
     import multiprocessing
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from annotarium.link import LinkedArchive, LinkMemo
     from annotarium.load import Foundation
     from annotarium.load_references import ReferenceMemo
-    from annotarium.memo import ArticleMemo, MemoEntry
+    from annotarium.memo import ArticleMemo, Loaded, MemoEntry
     from annotarium.model import AnchoredArchive, Archive, Article, Span
     from annotarium.render_memo import PageMemo
     from annotarium.write import SiteFiles
@@ -127,7 +127,7 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     from annotarium.load_references import ReferenceMemo
     from annotarium.memo import ArticleMemo, MemoEntry, MemoKey, key_for, registry_fingerprint
     from annotarium.model import AnchoredArchive, AnchoredArticle
-    from annotarium.parallel import fork_map
+    from annotarium.parallel import fork_imap
 
     started = time.perf_counter()
     sha = file_sha or _file_sha
@@ -142,13 +142,18 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     results: list[Any] = [None] * len(files)
     partials: list[MemoKey | None] = [None] * len(files)
     todo = []
+    shared: dict[object, object] = {}  # see sharing.py
     for index, (path, slug) in enumerate(files):
         digest = sha(path)
         if digest is not None:
             partials[index] = MemoKey(__version__, str(foundation.root), str(path), digest, "",
                                       "", fingerprint)
+        entry = memo.entries.get(slug) if memo else None
+        unpickled = entry is not None and entry.result is None  # read from disk, not in use
         hit = memo.lookup(slug, partials[index], sha) if memo and partials[index] else None
         if hit is not None:
+            if unpickled:
+                hit = entry.result = _shared(hit, shared)  # type: ignore[union-attr]
             results[index] = hit
             current.entries[slug] = memo.entries[slug]  # type: ignore[union-attr]
             current.hits += 1
@@ -156,9 +161,11 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
             todo.append(index)
     progress(f"loading and anchoring {len(todo)} of {len(files)} articles")
     job = functools.partial(_load_and_anchor, foundation, foundation.archive())
-    loaded = fork_map(job, [files[i] for i in todo], PARALLEL_MIN_ARTICLES)
+    # each result as it comes: its duplicate strings are freed while the next are read in,
+    # so that those reuse their memory
+    loaded = fork_imap(job, [files[i] for i in todo], PARALLEL_MIN_ARTICLES)
     for index, result in zip(todo, loaded, strict=True):
-        results[index] = result
+        result = results[index] = _shared(result, shared)
         partial, article = partials[index], result[0]
         if partial is not None and article is not None:
             key = key_for(partial, article, sha)
@@ -179,6 +186,15 @@ def check_archive(source: Path, progress: Progress = _quiet, memo: ArticleMemo |
     progress("linking")
     linked = link(AnchoredArchive(archive, tuple(anchored)), state.links if state else None)
     return CheckResult(diags, linked, time.perf_counter() - started, current)
+
+
+def _shared(result: Loaded, shared: dict[object, object]) -> Loaded:
+    """A load + anchor result just made or unpickled, with one copy of each equal string
+    among the articles (see :mod:`annotarium.sharing`)."""
+    from annotarium.sharing import share_strings
+
+    article, spans, found, problems = result
+    return article, spans, share_strings(article, spans, found, shared), problems
 
 
 def _load_foundation(source: Path, diags: Diagnostics, sha: Callable[[Path], str | None],
@@ -357,7 +373,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     from annotarium.parallel import fork_imap
     from annotarium.render import RenderOptions, iter_pages
     from annotarium.render_picture_cache import PICTURES_FILE, PictureCache, read_pictures
-    from annotarium.write import write_site
+    from annotarium.write import Content, write_site
 
     if not checked.ok or checked.linked is None:
         return BuildResult(checked, None, seconds=time.perf_counter() - started)
@@ -413,7 +429,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
     exporting = [0.0]
     export_index: list[ExportIndex | None] = [None]
 
-    def files() -> Iterator[tuple[str, bytes | None]]:
+    def files() -> Iterator[tuple[str, Content | None]]:
         # Pages are written as they are rendered, so a large site is never all in memory;
         # then the data exports and the search index; the cache, which lists every file's
         # digest, comes last.
@@ -444,11 +460,15 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
             if search_run is not None:
                 search_run.pump()
             kinds["data"] += 1
-            if export.digest:
-                digests[export.path] = export.digest
+            # a large export is made as it is written (a stream of chunks): its digest is
+            # known, and its making time counted, once it has been written
             yield export.path, export.content
+            exporting[0] += getattr(export.content, "seconds", 0.0)
+            if export.written_digest():
+                digests[export.path] = export.written_digest()
         export_index[0] = run.index
-        yield INDEX_FILE, run.index.to_json()
+        del run, made  # and what the exports were made from (the registries' data)
+        yield INDEX_FILE, export_index[0].to_json()
         yield PICTURES_FILE, options.pictures.to_json(__version__)  # type: ignore[union-attr]
         if search_run is not None:
             progress("indexing for search")

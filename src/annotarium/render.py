@@ -226,8 +226,7 @@ class _SiteRenderer:
 
     def passage_view(self, passage: Passage) -> PassageView:
         return PassageView(self.article_refs[passage.article.slug], passage.anchor,
-                           passage.before, passage.text, passage.after,
-                           passage.span.annotation.kind)
+                           *passage.words(), passage.span.annotation.kind)
 
     def quote_view(self, passage: Passage, root: str) -> QuoteView:
         quote = passage.span.annotation

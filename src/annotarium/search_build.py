@@ -11,8 +11,10 @@ waits for what is left. Started or not, the files are the same bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotarium.link import LinkedArchive
@@ -45,8 +47,9 @@ class SearchRun:
         for path, digest in previous.items():
             if digest.startswith("search ") and digest == self.tags.get(digest.split(" ")[1]):
                 self.kept.setdefault(digest.split(" ")[1], []).append(path)
-        self.stale: list[Job] = [(shard, shard_records(shard, linked)) for shard in self.shards
-                                 if shard.folder not in self.kept]
+        # a shard's records are made when it is indexed (all at once if started early)
+        self.stale: list[Job] = [(shard, functools.partial(shard_records, shard, linked))
+                                 for shard in self.shards if shard.folder not in self.kept]
         self.indexing: Indexing | None = None
         self.seconds = time.perf_counter() - began  # time spent here, for the build's report
 
@@ -61,6 +64,7 @@ class SearchRun:
         if self.stale and self.indexing is None:
             began = time.perf_counter()
             self.indexing = Indexing(self.stale, self.language)
+            self.stale = []  # the requests hold the records now
             self.seconds += time.perf_counter() - began
 
     def pump(self) -> None:
@@ -70,25 +74,28 @@ class SearchRun:
             self.indexing.pump()
             self.seconds += time.perf_counter() - began
 
-    def files(self) -> list[SearchFile]:
-        """The index's files, in a fixed order, once Pagefind is done with them. A
+    def files(self) -> Iterator[SearchFile]:
+        """The index's files, in a fixed order, shard by shard as Pagefind is done with
+        them (if it was not started, it starts now, and each shard's records and bundle
+        are made and handed over in turn: a large index is never all in memory). A
         re-indexed shard's files whose bytes are those already in the output are carried
         over too: an edit to one article changes a few of its shard's hundreds of files."""
         self.start()
-        began = time.perf_counter()
-        made = self.indexing.finish() if self.indexing is not None else {}
-        result: list[SearchFile] = []
+        made = self.indexing.bundles() if self.indexing is not None else iter(())
         for shard in self.shards:
             tag = self.tags[shard.folder]
             if shard.folder in self.kept:
-                result.extend((path, None, tag) for path in sorted(self.kept[shard.folder]))
-            else:
-                result.extend((path, None if path in self.previous
-                               and _same_bytes(self.output / path, content) else content, tag)
-                              for path, content in made[shard.folder])
-        result.append(("pagefind/shards.json", _shard_list(self.shards), ""))
-        self.seconds += time.perf_counter() - began
-        return result
+                yield from ((path, None, tag) for path in sorted(self.kept[shard.folder]))
+                continue
+            began = time.perf_counter()
+            folder, bundle = next(made)
+            self.seconds += time.perf_counter() - began  # waiting for Pagefind: its time
+            assert folder == shard.folder
+            for path, content in bundle:
+                yield path, None if path in self.previous and _same_bytes(
+                    self.output / path, content) else content, tag
+            del bundle
+        yield "pagefind/shards.json", _shard_list(self.shards), ""
 
     def close(self) -> None:
         if self.indexing is not None:

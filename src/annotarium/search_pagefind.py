@@ -1,12 +1,14 @@
 """Indexing search shards with Pagefind's service (``pagefind --service``, the binary that
 the ``pagefind[bin]`` package ships).
 
-:class:`Indexing` (or :func:`index_shards`, which waits for it) runs Pagefind
-services for a build and, for each shard given, creates an index, adds the shard's
-custom records and takes the bundle's files from the service in memory (``GetFiles``),
-as ``(site path, bytes)`` pairs for the writer: nothing is written outside the output
-directory. A small build starts it before rendering and moves its pipes along between
-pages, so that Pagefind indexes on another core meanwhile (see :mod:`annotarium.search_build`).
+An :class:`Indexing` runs Pagefind services for a build and, for each shard given,
+creates an index, adds the shard's custom records (made when its turn comes) and takes
+the bundle's files from the service in memory (``GetFiles``), as ``(site path, bytes)``
+pairs for the writer: nothing is written outside the output directory. A small build, or
+an edit's, starts it before rendering and moves its pipes along between pages, so that
+Pagefind indexes on another core meanwhile (see :mod:`annotarium.search_build`); a large
+build takes the bundles shard by shard as they are made (:meth:`Indexing.bundles`), so
+that its records and index are never all in memory.
 Only the files a reader's browser loads are kept: Pagefind's script, worker and
 WebAssembly in the primary bundle, and the index, fragments, filters and metadata
 of every shard (not Pagefind's own search UIs).
@@ -64,15 +66,26 @@ class SearchIndexError(Exception):
     """The search index could not be made; the message says why and what to do."""
 
 
-Job = tuple[SearchShard, Sequence[SearchRecord]]  # a shard to index, and its records
+# a shard to index, and its records (or what makes them, called when the shard's turn
+# comes: a large archive's records are not all made, and held, at once)
+Job = tuple[SearchShard, Sequence[SearchRecord] | Callable[[], Sequence[SearchRecord]]]
+Bundle = tuple[str, list[tuple[str, bytes]]]  # a shard's folder, and its files
 
 
 def index_shards(shards: Sequence[Job], language: str) -> dict[str, list[tuple[str, bytes]]]:
     """Index each shard with Pagefind; return each shard's files as (site path, bytes)."""
+    return dict(iter_index_shards(shards, language))
+
+
+def iter_index_shards(shards: Sequence[Job], language: str) -> Iterator[Bundle]:
+    """Index each shard with Pagefind; yield each shard's folder and files (as (site path,
+    bytes)) in the order of ``shards``, as soon as it and those before it are indexed, so
+    that the caller can write them while the next are indexed: a large archive's index is
+    never all in memory."""
     if not shards:
-        return {}
+        return
     with Indexing(shards, language) as indexing:
-        return indexing.finish()
+        yield from indexing.bundles()
 
 
 class Indexing:
@@ -86,7 +99,8 @@ class Indexing:
     :class:`SearchIndexError`."""
 
     def __init__(self, shards: Sequence[Job], language: str) -> None:
-        self.results: dict[str, list[tuple[str, bytes]]] = {}
+        self.results: dict[str, list[tuple[str, bytes]]] = {}  # indexed, not handed over
+        self.shards = shards
         self.services: list[_Service] = []
         self.jobs: list[_ShardJob] = []
         self.selector: selectors.BaseSelector | None = None
@@ -140,6 +154,28 @@ class Indexing:
                 self._step(left)
         self.close()
         return self.results
+
+    def bundles(self) -> Iterator[Bundle]:
+        """Each shard's folder and files, in the order of the shards given, as soon as it
+        and those before it are indexed: the caller writes them while the next ones are
+        indexed, and a bundle handed over is no longer held here."""
+        order = [shard.folder for shard, _ in self.shards]
+        handed = 0
+        with self._failures():
+            while handed < len(order):
+                while handed < len(order) and order[handed] in self.results:
+                    yield order[handed], self.results.pop(order[handed])
+                    handed += 1
+                    for job in self.jobs:  # the caller's time is not the shards'
+                        job.deadline = max(job.deadline, time.monotonic() + SHARD_TIMEOUT)
+                if handed == len(order):
+                    break
+                left = min((job.deadline for job in self.jobs if not job.done),
+                           default=time.monotonic() + SHARD_TIMEOUT) - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                self._step(left)
+        self.close()
 
     def done(self) -> bool:
         return all(job.done for job in self.jobs)
@@ -303,7 +339,8 @@ class _ShardJob:
         if not self.jobs:
             self.done = True
             return
-        self.shard, self.records = self.jobs.pop(0)
+        self.shard, records = self.jobs.pop(0)
+        self.records = records() if callable(records) else records
         self.deadline = time.monotonic() + SHARD_TIMEOUT
         self.service.send({"type": "NewIndex", "config": {"force_language": self.language}},
                           self.add_records)
@@ -320,6 +357,7 @@ class _ShardJob:
                 "meta": dict(record.meta), "filters": {k: list(v) for k, v in record.filters},
                 "sort": None,
             }, lambda _answer, index_id=index_id: self.added(index_id))
+        self.records = ()  # sent: the requests hold them now
 
     def added(self, index_id: int) -> None:
         self.pending -= 1

@@ -29,6 +29,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+# A file's content: bytes, or its bytes in chunks (taken once); None: carried over unchanged
+Content = bytes | Iterable[bytes]
+
 
 class OutputError(Exception):
     """The output directory cannot be used; the message says why."""
@@ -123,9 +126,18 @@ def _place(root: str, path: str, made: set[str]) -> tuple[str, str]:
     return relative, f"{root}/{relative}"
 
 
-def _write_new(target: str, content: bytes) -> None:
+def _write_new(target: str, content: Content) -> int:
+    """Write a new file: bytes, or chunks taken one at a time (a large data export is made
+    as it is written, never whole in memory). Returns its size."""
     with open(target, "wb") as handle:
-        handle.write(content)
+        if isinstance(content, bytes):
+            handle.write(content)
+            return len(content)
+        size = 0
+        for chunk in content:
+            handle.write(chunk)
+            size += len(chunk)
+        return size
 
 
 def _cannot_write_beside(output: Path, exc: OSError) -> OutputError:
@@ -133,7 +145,7 @@ def _cannot_write_beside(output: Path, exc: OSError) -> OutputError:
                        f"{exc.strerror or exc} ({exc.filename or output.parent})")
 
 
-def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path,
+def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
                keep_spare: bool = False, known: SiteFiles | None = None) -> WriteResult:
     """Write every page into a new directory and swap it in for ``output``.
 
@@ -181,8 +193,7 @@ def write_site(pages: Iterable[tuple[str, bytes | None]], output: Path,
             if content is None:
                 sizes[relative] = _keep(f"{old}/{relative}", target, copied)
             else:
-                _write_new(target, content)
-                sizes[relative] = len(content)
+                sizes[relative] = _write_new(target, content)
                 fresh.add(relative)
                 written += 1
             size += sizes[relative]
@@ -223,7 +234,7 @@ def spare_of(output: Path) -> Path:
     return output.with_name(f".{output.name}.spare")
 
 
-def _write_over_spare(pages: Iterable[tuple[str, bytes | None]], output: Path, spare: Path,
+def _write_over_spare(pages: Iterable[tuple[str, Content | None]], output: Path, spare: Path,
                       known: SiteFiles | None = None) -> WriteResult:
     """Make the spare tree (some earlier site, in any state) into the new site, then
     exchange it with the output. A page unchanged since the current output must be the
@@ -256,8 +267,7 @@ def _write_over_spare(pages: Iterable[tuple[str, bytes | None]], output: Path, s
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target)
-                _write_new(target, content)
-                sizes[relative] = len(content)
+                sizes[relative] = _write_new(target, content)
                 fresh.add(relative)
                 written += 1
             size += sizes[relative]
@@ -276,7 +286,7 @@ def _write_over_spare(pages: Iterable[tuple[str, bytes | None]], output: Path, s
                        _record(sizes, fresh, copied, new, known, output, spare))
 
 
-def _update_known_spare(pages: Iterable[tuple[str, bytes | None]], output: Path, spare: Path,
+def _update_known_spare(pages: Iterable[tuple[str, Content | None]], output: Path, spare: Path,
                         known: SiteFiles) -> WriteResult:
     """:func:`_write_over_spare` when ``known`` records both trees: a page unchanged since
     the output is the spare's own file unless the last build wrote it anew (then it is
@@ -304,8 +314,7 @@ def _update_known_spare(pages: Iterable[tuple[str, bytes | None]], output: Path,
                 if relative in there:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(target)
-                _write_new(target, content)
-                sizes[relative] = len(content)
+                sizes[relative] = _write_new(target, content)
                 fresh.add(relative)
                 written += 1
             size += sizes[relative]
