@@ -99,6 +99,13 @@ def check_output_dir(output: Path, source: Path) -> Path:
 MARKER = ".annotarium-site"
 
 
+def _mark(folder: Path) -> None:
+    """Mark ``folder`` as a site Annotarium wrote (so that a later build may replace it)."""
+    if not (folder / MARKER).is_file():
+        (folder / MARKER).write_text("This directory was written by annotarium build.\n",
+                                     encoding="utf-8")
+
+
 def _looks_like_site(path: Path) -> bool:
     return (path / MARKER).exists()
 
@@ -198,9 +205,7 @@ def write_site(pages: Iterable[tuple[str, Content | None]], output: Path,
                 written += 1
             size += sizes[relative]
             files += 1
-        (staging / MARKER).write_text(
-            "This directory was written by annotarium build.\n", encoding="utf-8"
-        )
+        _mark(staging)
         swap_in(staging, output, keep_old_as=spare if keep_spare else None)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -272,9 +277,7 @@ def _write_over_spare(pages: Iterable[tuple[str, Content | None]], output: Path,
                 written += 1
             size += sizes[relative]
             files += 1
-        if not (spare / MARKER).is_file():
-            (spare / MARKER).write_text(
-                "This directory was written by annotarium build.\n", encoding="utf-8")
+        _mark(spare)
         _remove_unwanted(spare, {MARKER, *sizes})
         spare.chmod(0o755)
         if not _exchange(spare, output):
@@ -319,9 +322,7 @@ def _update_known_spare(pages: Iterable[tuple[str, Content | None]], output: Pat
                 written += 1
             size += sizes[relative]
             files += 1
-        if not (spare / MARKER).is_file():
-            (spare / MARKER).write_text(
-                "This directory was written by annotarium build.\n", encoding="utf-8")
+        _mark(spare)
         _remove_listed(new, there - sizes.keys() - {MARKER})
         if not _exchange(spare, output):
             raise OSError(f"cannot exchange {spare} with {output}")
