@@ -99,6 +99,14 @@ def check_output_dir(output: Path, source: Path) -> Path:
 MARKER = ".annotarium-site"
 
 
+def _write_over(target: str, content: Content) -> int:
+    """Write a changed page as a new file where the spare may have one: never in place,
+    for the spare's files may be links to the current site's. Returns its size."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+    return _write_new(target, content)
+
+
 def _mark(folder: Path) -> None:
     """Mark ``folder`` as a site Annotarium wrote (so that a later build may replace it)."""
     if not (folder / MARKER).is_file():
@@ -270,9 +278,7 @@ def _write_over_spare(pages: Iterable[tuple[str, Content | None]], output: Path,
                     _keep(source, target, copied)
                 sizes[relative] = info.st_size
             else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(target)
-                sizes[relative] = _write_new(target, content)
+                sizes[relative] = _write_over(target, content)
                 fresh.add(relative)
                 written += 1
             size += sizes[relative]
@@ -314,10 +320,7 @@ def _update_known_spare(pages: Iterable[tuple[str, Content | None]], output: Pat
                         os.unlink(target)
                     sizes[relative] = _keep(f"{old}/{relative}", target, copied)
             else:
-                if relative in there:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(target)
-                sizes[relative] = _write_new(target, content)
+                sizes[relative] = _write_over(target, content)
                 fresh.add(relative)
                 written += 1
             size += sizes[relative]
