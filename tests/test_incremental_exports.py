@@ -116,7 +116,8 @@ def test_an_edit_remakes_only_its_articles_share(tmp_path: Path,
     records = count_calls(monkeypatch, export_cache, "annotation_records",
                           lambda a, *kinds, **options: a.slug)
     shapes = count_calls(monkeypatch, export_cache, "link_shape", lambda a: a.slug)
-    registries = count_calls(monkeypatch, export_cache, "registry_data", lambda linked: "all")
+    registries = count_calls(monkeypatch, export_cache, "registry_data",
+                             lambda linked, *rest, **options: "all")
     inodes = {path: (out / path).stat().st_ino for path in EXPORT_PATHS}
 
     replace_in(root / "content" / "articles" / "planet.yaml", "paused for a month.",

@@ -209,92 +209,113 @@ def annotation_records(article: AnchoredArticle, kinds: type | tuple[type, ...] 
             and (auto or not getattr(span.annotation, "auto", False))]
 
 
-def registry_data(linked: LinkedArchive) -> dict[str, Any]:
+def registry_data(linked: LinkedArchive, counted: bool = False) -> dict[str, Any]:
     """The last members of ``archive.json``: actors, places, topics and events, each with
-    the annotations and articles that refer to it."""
+    the annotations and articles that refer to it.
+
+    With ``counted``, an entity's ``quotes`` and ``mentions`` are the linked archive's own
+    passages instead of their references (``slug#id`` strings, sorted): the same counts,
+    for the files that only count them (the tables, the network, the calendar), without
+    a string for each of the archive's hundreds of thousands of references."""
+    return {name: list(records) for name, records in registry_lists(linked, counted)}
+
+
+def registry_lists(linked: LinkedArchive, counted: bool = False
+                   ) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """:func:`registry_data`'s lists, each as its records made one at a time, so that
+    ``archive.json`` can be written entity by entity (see :func:`registry_chunks`)."""
+    yield "actors", _actor_records(linked, counted)
+    yield "places", _entity_records(linked, "place", counted)
+    yield "topics", _entity_records(linked, "topic", counted)
+    yield "events", _event_records(linked, counted)
+
+
+def registry_chunks(linked: LinkedArchive) -> Iterator[bytes]:
+    """The bytes of ``archive.json``'s registry members (as :func:`json_members` writes
+    ``registry_data(linked)`` with :data:`ARCHIVE_LISTS` one item a line), an entity at a
+    time: the whole part is never in memory (on a 20,000-article archive it is hundreds
+    of megabytes as data)."""
+    encode = compact_json
+    for index, (name, records) in enumerate(registry_lists(linked)):
+        head = ("" if index == 0 else ",\n") + encode(name) + ":"
+        first = True
+        for record in records:
+            yield ((head + "[\n") if first else ",\n").encode("utf-8")
+            yield encode(record).encode("utf-8")
+            first = False
+        yield (head + "[]").encode("utf-8") if first else b"\n]"
+
+
+def _refs(passages: Iterable[Passage], counted: bool) -> list[Any]:
+    if counted:
+        return list(passages)
+    return sorted([f"{p.article.article.slug}#{p.span.annotation.id}" for p in passages])
+
+
+def _actor_records(linked: LinkedArchive, counted: bool) -> Iterator[dict[str, Any]]:
+    for actor_id, actor in sorted(linked.archive.actors.items()):
+        yield {
+            "id": actor_id,
+            "name": actor.name,
+            "kind": actor.kind,
+            "description": actor.description,
+            "source": actor.source,
+            "aliases": list(actor.aliases),
+            "affiliations": [{"actor": a.actor, "role": a.role} for a in actor.affiliations],
+            "members": [
+                {"actor": m, "role": r} for m, r in linked.affiliated_members.get(actor_id, ())
+            ],
+            "wikidata": actor.wikidata,
+            "page": page_of("actor", actor_id),
+            "quotes": _refs(linked.quotes_by_speaker.get(actor_id, ()), counted),
+            "mentions": _refs(linked.mentions.get(("actor", actor_id), ()), counted),
+            "articles": sorted(linked.articles_by_entity.get(("actor", actor_id), ())),
+            "events": list(linked.events_by_actor.get(actor_id, ())),
+            "co_mentioned": sorted(
+                ({"actor": r.id, "count": r.count} for r in linked.co_mentioned.get(actor_id, ())),
+                key=lambda r: r["actor"],
+            ),
+        }
+
+
+def _entity_records(linked: LinkedArchive, kind: str, counted: bool
+                    ) -> Iterator[dict[str, Any]]:
+    """The places' or the topics' records."""
     archive = linked.archive
-
-    def refs(passages: Iterable[Passage]) -> list[str]:
-        return sorted([f"{p.article.article.slug}#{p.span.annotation.id}" for p in passages])
-
-    def slugs(kind: str, ident: str) -> list[str]:
-        return sorted(linked.articles_by_entity.get((kind, ident), ()))
-
-    actors = []
-    for actor_id, actor in sorted(archive.actors.items()):
-        actors.append(
-            {
-                "id": actor_id,
-                "name": actor.name,
-                "kind": actor.kind,
-                "description": actor.description,
-                "source": actor.source,
-                "aliases": list(actor.aliases),
-                "affiliations": [{"actor": a.actor, "role": a.role} for a in actor.affiliations],
-                "members": [
-                    {"actor": m, "role": r} for m, r in linked.affiliated_members.get(actor_id, ())
-                ],
-                "wikidata": actor.wikidata,
-                "page": page_of("actor", actor_id),
-                "quotes": refs(linked.quotes_by_speaker.get(actor_id, ())),
-                "mentions": refs(linked.mentions.get(("actor", actor_id), ())),
-                "articles": slugs("actor", actor_id),
-                "events": list(linked.events_by_actor.get(actor_id, ())),
-                "co_mentioned": sorted(
-                    (
-                        {"actor": r.id, "count": r.count}
-                        for r in linked.co_mentioned.get(actor_id, ())
-                    ),
-                    key=lambda r: r["actor"],
-                ),
-            }
+    table = archive.places if kind == "place" else archive.topics
+    events = linked.events_by_place if kind == "place" else linked.events_by_topic
+    for ident, entity in sorted(table.items()):
+        record: dict[str, Any] = {"id": ident, "name": entity.name}
+        if kind == "place":
+            record["kind"] = entity.kind  # type: ignore[union-attr]
+        record["description"] = entity.description
+        record["aliases"] = list(entity.aliases)
+        if kind == "place":
+            record["wikidata"] = entity.wikidata  # type: ignore[union-attr]
+        record.update(
+            page=page_of(kind, ident),
+            mentions=_refs(linked.mentions.get((kind, ident), ()), counted),
+            articles=sorted(linked.articles_by_entity.get((kind, ident), ())),
+            events=list(events.get(ident, ())),
         )
-    places = [
-        {
-            "id": place_id,
-            "name": place.name,
-            "kind": place.kind,
-            "description": place.description,
-            "aliases": list(place.aliases),
-            "wikidata": place.wikidata,
-            "page": page_of("place", place_id),
-            "mentions": refs(linked.mentions.get(("place", place_id), ())),
-            "articles": slugs("place", place_id),
-            "events": list(linked.events_by_place.get(place_id, ())),
-        }
-        for place_id, place in sorted(archive.places.items())
-    ]
-    topics = [
-        {
-            "id": topic_id,
-            "name": topic.name,
-            "description": topic.description,
-            "aliases": list(topic.aliases),
-            "page": page_of("topic", topic_id),
-            "mentions": refs(linked.mentions.get(("topic", topic_id), ())),
-            "articles": slugs("topic", topic_id),
-            "events": list(linked.events_by_topic.get(topic_id, ())),
-        }
-        for topic_id, topic in sorted(archive.topics.items())
-    ]
-    events = []
+        yield record
+
+
+def _event_records(linked: LinkedArchive, counted: bool) -> Iterator[dict[str, Any]]:
     for entry in linked.timeline:  # in timeline order: by date, undated last
         event = entry.event
-        events.append(
-            {
-                "id": event.id,
-                "title": event.title,
-                "date": date_data(event.date),
-                "actors": list(event.actors),
-                "place": event.place,
-                "topics": list(event.topics),
-                "description": event.description,
-                "page": event_page(event.id),
-                "mentions": refs(entry.passages),
-                "articles": sorted({p.article.slug for p in entry.passages}),
-            }
-        )
-    return {"actors": actors, "places": places, "topics": topics, "events": events}
+        yield {
+            "id": event.id,
+            "title": event.title,
+            "date": date_data(event.date),
+            "actors": list(event.actors),
+            "place": event.place,
+            "topics": list(event.topics),
+            "description": event.description,
+            "page": event_page(event.id),
+            "mentions": _refs(entry.passages, counted),
+            "articles": sorted({p.article.slug for p in entry.passages}),
+        }
 
 
 def _article_data(anchored: AnchoredArticle) -> dict[str, Any]:

@@ -48,13 +48,13 @@ from typing import Any
 
 from annotarium import __version__
 from annotarium.export import (
-    ARCHIVE_LISTS,
     ExportFile,
     annotation_records,
     article_entry,
     collector_paused,
     head_data,
     json_members,
+    registry_chunks,
     registry_data,
     site_base,
 )
@@ -148,6 +148,14 @@ class Piece:
 
 
 @dataclass(frozen=True)
+class Stream(Piece):
+    """A piece made as a sequence of chunks (``make`` joins them): written chunk by chunk
+    when the file is made as it is written, so that a large piece is never whole."""
+
+    chunks: Callable[[], Iterator[bytes]]
+
+
+@dataclass(frozen=True)
 class Listing:
     pieces: tuple[Piece, ...]
     open: bytes = b"[\n"
@@ -229,6 +237,20 @@ class _Assembly:
         self._piece(piece, _bytes_digest(data))
         return data
 
+    def _streamed(self, piece: Stream, placed: Callable[[bytes], bytes]) -> Iterator[bytes]:
+        """A lazy assembly's :class:`Stream` piece, chunk by chunk: its place and bytes
+        digest are recorded once its last chunk is out."""
+        start, length = self.size, 0
+        digest = hashlib.blake2b(digest_size=16)
+        for chunk in piece.chunks():
+            digest.update(chunk)
+            length += len(chunk)
+            yield placed(chunk)
+        self.count += 1
+        self._piece(piece, digest.hexdigest())
+        if piece.key is not None:
+            self.where[piece.key] = (start, length, self.digests[id(piece)])
+
     def needs_old(self) -> bool:
         """Whether any piece is to be copied from the previous file."""
         return self.count < len(self.digests)
@@ -272,6 +294,8 @@ class _Assembly:
                     if lazy:
                         self._fixed(part)
                     yield placed(part)
+                elif lazy and isinstance(part, Stream) and id(part) not in self.made:
+                    yield from self._streamed(part, placed)
                 elif isinstance(part, Piece):
                     data = content(part)
                     yield placed(data, part)
@@ -377,8 +401,11 @@ class ExportRun:
     # --- what the pieces are made from ---
 
     def registry(self) -> dict[str, Any]:
+        """The archive-wide data as the files made only of it read it: they count the
+        references to an entity, so these are the linked archive's passages (see
+        :func:`~annotarium.export.registry_data`)."""
         if self._registry is None:
-            self._registry = {**self.head, **registry_data(self.linked)}
+            self._registry = {**self.head, **registry_data(self.linked, counted=True)}
         return self._registry
 
     def registry_key(self) -> str:
@@ -448,17 +475,16 @@ class ExportRun:
             return ",\n".join([compact_json(item) for item in annotation_records(article)]
                               ).encode()
 
-        def registries(data: dict[str, Any]) -> bytes:
-            tail = {key: data[key] for key in ARCHIVE_LISTS if key in data}
-            return json_members(tail, ARCHIVE_LISTS).encode()
-
         yield "data/archive.json", [
             ("{" + json_members(self.head) + ',\n"articles":').encode(),
             Listing(self.share("article", entry)),
             b',\n"annotations":',
             Listing(self.share("annotations", annotations)),
             b",\n",
-            self.whole(registries),
+            # the archive-wide part, entity by entity (on a large archive it is hundreds
+            # of megabytes as data)
+            Stream(self.registry_key(), lambda: b"".join(registry_chunks(self.linked)),
+                   lambda: registry_chunks(self.linked)),
             b"}\n",
         ]
         yield "data/quotes.csv", [csv_rows([QUOTE_COLUMNS]), *self.share(

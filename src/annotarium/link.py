@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,14 +180,17 @@ class _Tables:
     co_mentioned: dict[str, tuple[Related, ...]]
 
     @classmethod
-    def gather(cls, current: dict[str, ArticleLinks], archive: Archive) -> _Tables:
+    def gather(cls, current: Iterable[tuple[str, ArticleLinks]], archive: Archive) -> _Tables:
+        """The tables from every article's links (slug, links), in the articles' order."""
+        order = []
         quotes: defaultdict[str, list[Passage]] = defaultdict(list)
         mentions: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
         entity_articles: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         event_passages: defaultdict[str, list[Passage]] = defaultdict(list)
         cited_by: defaultdict[tuple[str, str], list[Passage]] = defaultdict(list)
         pair_counts: Counter[tuple[str, str]] = Counter()
-        for slug, links in current.items():
+        for slug, links in current:
+            order.append(slug)
             for speaker, found in links.quotes.items():
                 quotes[speaker].extend(found)
             for key, found in links.cited_by.items():
@@ -198,7 +202,7 @@ class _Tables:
             for key in _entity_keys(links, archive.events):
                 entity_articles[key][slug] = None
             pair_counts.update(_pairs(links, archive.actors))
-        return cls(tuple(current), archive.actors, archive.events, _frozen(quotes),
+        return cls(tuple(order), archive.actors, archive.events, _frozen(quotes),
                    _frozen(cited_by), _frozen(mentions), _frozen(event_passages),
                    _frozen(entity_articles), pair_counts, _co_mentioned(pair_counts))
 
@@ -327,19 +331,34 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
     articles and registries are those of the memo's last graph, only the entries that
     the changed articles had or have are gathered again (see :class:`_Tables`)."""
     archive = anchored.archive
+    if memo is None:
+        # Each article's links are gathered into the tables as they are made, then
+        # dropped: kept for all articles at once they would be more than the graph itself
+        # (their lists of passages and pairs of actors), and the memory they freed would
+        # stay scattered among the passages that live on (200 MiB at 20,000 articles).
+        written: dict[str, int] = {}
+
+        def each() -> Iterator[tuple[str, ArticleLinks]]:
+            for article in anchored.articles:
+                links = article_links(article)
+                written[article.slug] = links.written
+                yield article.slug, links
+                del links
+
+        return _graph(anchored, _Tables.gather(each(), archive), written)
     current: dict[str, ArticleLinks] = {}
     for article in anchored.articles:
-        known = memo.articles.get(article.slug) if memo is not None else None
+        known = memo.articles.get(article.slug)
         if known is not None and known.source.article is article.article \
                 and known.source.spans is article.spans:
             current[article.slug] = known
-            memo.hits += 1  # type: ignore[union-attr]
+            memo.hits += 1
         else:
             current[article.slug] = article_links(article)
     order = tuple(current)
-    last = memo.tables if memo is not None else None
+    last = memo.tables
     # an edited registry is a new object: what the tables take from it may be unchanged
-    if last is not None and last.order == order and memo is not None \
+    if last is not None and last.order == order \
             and (last.actors is archive.actors or last.actors.keys() == archive.actors.keys()) \
             and (last.events is archive.events or last.events == archive.events):
         changed = [(memo.articles[s], current[s]) for s in order
@@ -349,9 +368,15 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
     else:
         tables = None
     if tables is None:
-        tables = _Tables.gather(current, archive)
-    if memo is not None:
-        memo.articles, memo.tables = current, tables
+        tables = _Tables.gather(current.items(), archive)
+    memo.articles, memo.tables = current, tables
+    return _graph(anchored, tables, {slug: links.written for slug, links in current.items()})
+
+
+def _graph(anchored: AnchoredArchive, tables: _Tables, written: dict[str, int]
+           ) -> LinkedArchive:
+    """The graph from the gathered tables and the registries."""
+    archive = anchored.archive
     quotes, cited_by, mentions = tables.quotes, tables.cited_by, tables.mentions
     event_passages, entity_articles = tables.event_passages, tables.entity_articles
 
@@ -389,7 +414,7 @@ def link(anchored: AnchoredArchive, memo: LinkMemo | None = None) -> LinkedArchi
         affiliated_members={k: tuple(sorted(v)) for k, v in sorted(members.items())},
         timeline=timeline,
         cited_by=cited_by,
-        written={slug: links.written for slug, links in current.items()},
+        written=written,
     )
 
 
