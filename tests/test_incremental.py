@@ -403,6 +403,33 @@ def test_serve_state_remembers_pages_made_in_forked_workers(
     assert state.pages.hits == 2 + 4  # the timeline, the quotes index, the entity pages
 
 
+def test_pages_made_in_workers_and_the_streamed_timeline_are_those_made_in_one_process(
+        sample_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large build makes its pages in forked workers but the timeline in the main
+    process, written as it is made (see render_jobs.run_jobs): the same bytes."""
+    import threading
+
+    from annotarium import render_jobs
+
+    if threading.active_count() > 1 or (os.cpu_count() or 1) < 2:
+        pytest.skip("pages are made in forked workers only on several cores, with no thread")
+    serial = tmp_path / "serial"
+    build_site(sample_archive, serial, clean=True)
+    streamed: list[str] = []
+    original = render_jobs.encoded
+
+    def counting(pieces: object, size: int = 1 << 18) -> object:
+        streamed.append("timeline")
+        return original(pieces, 64)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_jobs, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr("annotarium.render.encoded", counting)
+    forked = tmp_path / "forked"
+    build_site(sample_archive, forked, clean=True)
+    assert streamed == ["timeline"]
+    assert tree(forked) == tree(serial)
+
+
 def test_serve_state_rebuilds_only_the_page_of_an_actor_whose_description_changed(
         sample_archive: Path, tmp_path: Path) -> None:
     """A description shows only on its entry's own page; a longer one moves the lines of

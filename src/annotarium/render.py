@@ -78,7 +78,7 @@ from annotarium.render_context import (
     xml_escape,
 )
 from annotarium.render_inputs import InputDigests
-from annotarium.render_jobs import Page, run_jobs, view_digest
+from annotarium.render_jobs import Page, encoded, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
 from annotarium.render_memo import (
     EntityKeys,
@@ -281,7 +281,7 @@ class _SiteRenderer:
             search=self.options.search)
 
     def render(self, template: str, meta: PageMeta, urls: Urls | None = None,
-               known_digest: str = "", **views: Any) -> Page:
+               known_digest: str = "", stream: bool = False, **views: Any) -> Page:
         digest = ""
         previous = self.options.previous_digests
         if previous is not None:  # equal views (and salt) give equal pages
@@ -293,8 +293,11 @@ class _SiteRenderer:
         site = self.site_context(meta.path, urls)
         if self.base_url and meta.kind != "404":
             meta = _with_canonical(meta, self.base_url + pretty_path(meta.path))
-        html = self.env.get_template(template).render(site=site, page=meta, **views)
         script = self.options.live_reload_script
+        if stream and not script:  # made as it is written (see run_jobs)
+            return Page(meta.path, encoded(self.env.get_template(template).generate(
+                site=site, page=meta, **views)), meta.kind, digest)
+        html = self.env.get_template(template).render(site=site, page=meta, **views)
         if script:
             head, found, tail = html.rpartition("</body>")
             html = head + script + found + tail if found else html + script
@@ -555,7 +558,10 @@ class _SiteRenderer:
         in the main process, which keeps the memo."""
         memo, previous = self.options.page_memo, self.options.previous_digests
         if memo is None or previous is None:
-            yield from run_jobs(jobs)
+            # the timeline, which grows with the archive, is written as it is made
+            yield from run_jobs(jobs, {i: functools.partial(self._timeline_page, True)
+                                       for i, job in enumerate(jobs)
+                                       if getattr(job, "kind", "") == "timeline"})
             return
         plan: list[Page | tuple[str, object] | None] = []  # kept, or to remember, or neither
         todo: list[Callable[[], Page]] = []
@@ -585,7 +591,7 @@ class _SiteRenderer:
             registries_key(self.linked), articles_key(self.articles, (DateRef,), memo)),
             self._timeline_page)
 
-    def _timeline_page(self) -> Page:
+    def _timeline_page(self, stream: bool = False) -> Page:
         years: dict[str, list[EventView]] = {}
         for entry in self.linked.timeline:
             event = entry.event
@@ -605,7 +611,8 @@ class _SiteRenderer:
                         f"The {len(self.linked.timeline)} events the articles refer to, "
                         "in order.")
         return self.render("timeline.html", meta, pictures=self.pictures.timeline(meta.path),
-                           timeline=TimelineView(groups, len(self.linked.timeline)))
+                           timeline=TimelineView(groups, len(self.linked.timeline)),
+                           stream=stream)
 
     def quotes_job(self) -> Remembered:
         return Remembered("quotes/index.html", "quotes", lambda memo: (

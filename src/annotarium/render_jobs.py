@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annotarium.parallel import fork_imap
+from annotarium.parallel import fork_imap, workers_for
 
 if TYPE_CHECKING:
     from annotarium.render_context import PageMeta, Urls
@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Page:
     """One file of the site. ``content`` is None when the page is unchanged since the
-    previous build (its ``digest`` matched), so the writer keeps the old file."""
+    previous build (its ``digest`` matched), so the writer keeps the old file; an iterable
+    of chunks for a page made as it is written (see :func:`run_jobs`)."""
 
     path: str  # output path relative to the site root, POSIX: "articles/<slug>/index.html"
-    content: bytes | None
+    content: bytes | Iterable[bytes] | None
     kind: str  # "article" | "actor" | ... | "list" | "static" | "feed" | "sitemap"
     digest: str = ""  # what the page was made from; equal digests give equal pages
 
@@ -36,10 +37,43 @@ class Page:
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
 
 
-def run_jobs(jobs: list[Callable[[], Page]]) -> Iterator[Page]:
+def run_jobs(jobs: list[Callable[[], Page]],
+             streamed: Mapping[int, Callable[[], Page]] | None = None) -> Iterator[Page]:
     """Run page jobs, in forked workers for large sites; pages come out in order, as they
-    are made, so that the writer can store each without all being held in memory."""
-    return fork_imap(_call, jobs, PARALLEL_MIN_PAGES)
+    are made, so that the writer can store each without all being held in memory.
+
+    ``streamed`` gives, for some jobs (by their index), another job that makes the same
+    page as chunks to be written as they are made. When the others run in workers, those
+    pages are made here instead, after the others: a page that grows with the archive
+    (the timeline is 50 MB at 20,000 articles) would otherwise be made whole in a worker
+    (that holds its markup, its text and its bytes on top of the whole archive it shares
+    with this process), pickled and sent, and held again here until written."""
+    if not streamed or workers_for(len(jobs) - len(streamed), PARALLEL_MIN_PAGES) == 1:
+        return fork_imap(_call, jobs, PARALLEL_MIN_PAGES)
+    return _streamed_last(jobs, streamed)
+
+
+def _streamed_last(jobs: list[Callable[[], Page]],
+                   streamed: Mapping[int, Callable[[], Page]]) -> Iterator[Page]:
+    yield from fork_imap(_call, [job for i, job in enumerate(jobs) if i not in streamed],
+                         PARALLEL_MIN_PAGES)
+    for index in sorted(streamed):
+        yield streamed[index]()
+
+
+def encoded(pieces: Iterable[str], size: int = 1 << 18) -> Iterator[bytes]:
+    """Markup pieces (a template's ``generate``) as UTF-8 chunks of about ``size``
+    characters: the same bytes as the whole text encoded."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
 
 def _call(job: Callable[[], Page]) -> Page:
