@@ -107,6 +107,7 @@ def plan_shards(
     plans = [(BUNDLE, True, ())]
     plans.extend((f"{BUNDLE}/a{i:0{width}d}", False, tuple(g)) for i, g in enumerate(groups))
     names = _names(linked.archive)
+    articles: dict[str, AnchoredArticle] | None = None
     shards = []
     for folder, primary, slugs in plans:
         head = [folder, salt, _CODE]
@@ -115,7 +116,9 @@ def plan_shards(
             parts: list[object] = [*head, names, [[slug, keys[slug]] for slug in slugs]]
         else:
             shard = SearchShard(folder, primary, slugs, "")
-            parts = [*head, [r.to_json() for r in shard_records(shard, linked)]]
+            if articles is None and not primary:
+                articles = article_map(linked)
+            parts = [*head, [r.to_json() for r in shard_records(shard, linked, articles)]]
         payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
         shards.append(SearchShard(folder, primary, slugs, digest))
@@ -131,13 +134,22 @@ def _names(archive: Archive) -> list[object]:
     ]
 
 
-def shard_records(shard: SearchShard, linked: LinkedArchive) -> list[SearchRecord]:
-    """The records of one shard, in a fixed order."""
+def shard_records(shard: SearchShard, linked: LinkedArchive,
+                  articles: Mapping[str, AnchoredArticle] | None = None) -> list[SearchRecord]:
+    """The records of one shard, in a fixed order. ``articles`` maps slugs to the linked
+    archive's articles: pass it when making several shards' records (made for each shard,
+    it would be a pass over the whole archive per shard of 64 articles)."""
     archive = linked.archive
     if shard.primary:
         return [*_actor_records(archive), *_event_records(archive)]
-    articles = {a.slug: a for a in linked.anchored.articles}
+    if articles is None:
+        articles = article_map(linked)
     return [r for slug in shard.slugs for r in _article_records(articles[slug], archive)]
+
+
+def article_map(linked: LinkedArchive) -> dict[str, AnchoredArticle]:
+    """The linked archive's articles by slug, for :func:`shard_records`."""
+    return {a.slug: a for a in linked.anchored.articles}
 
 
 # --- records ---------------------------------------------------------------------------

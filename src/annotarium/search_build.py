@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotarium.link import LinkedArchive
-from annotarium.search import SearchShard, plan_shards, shard_records
+from annotarium.search import SearchShard, article_map, plan_shards, shard_records
 from annotarium.search_pagefind import PAGEFIND_VERSION, Indexing, Job
 
 SearchFile = tuple[str, bytes | None, str]  # site path, bytes (None: kept), digest
@@ -48,7 +48,9 @@ class SearchRun:
             if digest.startswith("search ") and digest == self.tags.get(digest.split(" ")[1]):
                 self.kept.setdefault(digest.split(" ")[1], []).append(path)
         # a shard's records are made when it is indexed (all at once if started early)
-        self.stale: list[Job] = [(shard, functools.partial(shard_records, shard, linked))
+        articles = article_map(linked)
+        self.stale: list[Job] = [(shard, functools.partial(shard_records, shard, linked,
+                                                           articles))
                                  for shard in self.shards if shard.folder not in self.kept]
         self.indexing: Indexing | None = None
         self.seconds = time.perf_counter() - began  # time spent here, for the build's report
