@@ -479,6 +479,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                 yield path, content
         # the per-article load + anchor memo: files of unchanged articles are carried over,
         # new ones pickled in worker processes when there are many
+        progress("storing the article memo")
         fresh = []
         for slug, entry in sorted(memo_entries.items()):
             if entry.stored and (output / memo_path(slug)).is_file():
@@ -487,7 +488,7 @@ def _render_and_write(source: Path, output: Path, base_url: str | None,
                 fresh.append((slug, entry))
         yield from fork_imap(_dump_memo, fresh, PARALLEL_MIN_ARTICLES)
         records.append(cache.BuildCache(__version__, settings, inputs, digests))
-        yield cache.CACHE_FILE, records[0].to_json()
+        yield cache.CACHE_FILE, records[0].json_chunks()
 
     memo_entries = checked.memo.entries if checked.memo is not None else {}
     records: list[cache.BuildCache] = []
