@@ -293,3 +293,24 @@ def test_graphml_escaping_matches_the_standard_library() -> None:
             text = "".join(parts)
             assert xml_text(text) == escape(text)
             assert xml_attr(text) == quoteattr(text)
+
+
+def test_the_archive_wide_part_is_written_entity_by_entity_as_one_dict_would_be(
+        site: Path, data: dict[str, Any]) -> None:
+    """data/archive.json's actors, places, topics and events are made one entity at a time
+    (registry_chunks); they are the bytes json_members gives for registry_data's dict, and
+    the counted view has the same counts."""
+    from annotarium.export import ARCHIVE_LISTS, json_members, registry_chunks, registry_data
+
+    linked = check_archive(REPO).linked
+    assert linked is not None
+    whole = registry_data(linked)
+    chunks = list(registry_chunks(linked))
+    assert len(chunks) > 4
+    assert b"".join(chunks) == json_members(whole, ARCHIVE_LISTS).encode("utf-8")
+    assert {key: data[key] for key in ("actors", "places", "topics", "events")} == whole
+    counted = registry_data(linked, counted=True)
+    for name in ("actors", "places", "topics", "events"):
+        for full, light in zip(whole[name], counted[name], strict=True):
+            assert {k: len(v) if k in ("quotes", "mentions") else v for k, v in full.items()} \
+                == {k: len(v) if k in ("quotes", "mentions") else v for k, v in light.items()}
