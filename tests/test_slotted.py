@@ -1,4 +1,4 @@
-"""The model's frozen dataclasses with slots unpickle through quick_unpickling's
+"""The model's frozen dataclasses with slots unpickle through quick_pickling's
 ``__setstate__`` (the memo reads back hundreds of thousands of them per build)."""
 
 from __future__ import annotations
@@ -22,11 +22,25 @@ def slotted_frozen_classes() -> list[type]:
             and value.__dataclass_params__.frozen]  # type: ignore[attr-defined]
 
 
-def test_every_frozen_slotted_class_has_the_quick_setstate() -> None:
+def test_every_frozen_slotted_class_has_the_quick_pickling() -> None:
     classes = slotted_frozen_classes()
     assert len(classes) >= 15  # the model's many small values: spans, mentions, locations
     for cls in classes:
-        assert cls.__setstate__.__qualname__ == f"{cls.__qualname__}.__setstate__", cls
+        for name in ("__getstate__", "__setstate__"):
+            assert getattr(cls, name).__qualname__ == f"{cls.__qualname__}.{name}", cls
+
+
+def test_the_pickled_state_is_that_of_dataclasses() -> None:
+    """Memo files keep their layout: the state is dataclasses' own (a list of the fields'
+    values), so the same objects pickle to the same bytes."""
+    import dataclasses as dc
+
+    where = Location(Path("a.yaml"), 3, 5)
+    quote = Quote("q1", Selector("words", suffix="."), where, speaker="kim")
+    for value in (quote, where, quote.selector):
+        state = value.__getstate__()  # type: ignore[attr-defined]
+        assert state == [getattr(value, f.name) for f in dc.fields(value)]
+        assert type(state) is list
 
 
 def test_a_loaded_archive_unpickles_equal(sample_archive: Path) -> None:

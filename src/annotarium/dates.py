@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from annotarium.slotted import quick_unpickling
+from annotarium.slotted import quick_pickling
 
 Precision = Literal["day", "month", "year", "part", "season", "range"]
 
@@ -64,7 +64,7 @@ class DateSyntaxError(ValueError):
         self.hint = hint
 
 
-@quick_unpickling
+@quick_pickling
 @dataclass(frozen=True, slots=True, order=True)
 class DateValue:
     """A resolved date: the first and last day it covers, and how precise it is."""
