@@ -487,7 +487,8 @@ def stale_memo(sample_archive: Path, out: Path) -> bytes:
 
 
 @pytest.mark.parametrize("damage", ["stale", "truncated", "garbage", "empty", "forged digest",
-                                    "other version", "older format", "wrong type"])
+                                    "other version", "older format", "other layout",
+                                    "wrong type"])
 def test_a_damaged_or_stale_memo_is_ignored(sample_archive: Path, tmp_path: Path,
                                             damage: str) -> None:
     import hashlib
@@ -515,6 +516,9 @@ def test_a_damaged_or_stale_memo_is_ignored(sample_archive: Path, tmp_path: Path
         blob = json.dumps(fields).encode() + b"\n" + payload
     elif damage == "older format":  # format 1 pickled the model's objects as dicts
         fields["format"] = 1
+        blob = json.dumps(fields).encode() + b"\n" + payload
+    elif damage == "other layout":  # made while the model's classes had other fields
+        fields["layout"] = "0" * 16
         blob = json.dumps(fields).encode() + b"\n" + payload
     else:  # a valid digest over a payload of the wrong shape
         bad = pickle.dumps(("not", "an", "article", []))

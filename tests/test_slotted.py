@@ -72,3 +72,16 @@ def test_a_state_too_short_for_the_class_is_refused() -> None:
     blank = object.__new__(Mention)
     with pytest.raises(IndexError):
         blank.__setstate__(("m1",))  # type: ignore[attr-defined]
+
+
+def test_the_layout_digest_follows_the_model_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotarium import slotted
+
+    before = slotted.layout_digest()
+    layouts = dict(slotted._LAYOUTS)
+    name = "annotarium.model.Mention"
+    assert layouts[name][-3:] == ("entity", "ref", "auto")
+    layouts[name] = (*layouts[name][:-2], "auto", "ref")  # two fields swapped
+    monkeypatch.setattr(slotted, "_LAYOUTS", layouts)
+    monkeypatch.setattr(slotted, "_DIGEST", [-1, ""])
+    assert slotted.layout_digest() != before

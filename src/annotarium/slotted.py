@@ -14,10 +14,16 @@ library is imported.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import types
 from typing import TypeVar
 
 T = TypeVar("T", bound=type)
+
+# The fields of every class given quick pickling, by module and name: what its pickled
+# state means (see layout_digest()).
+_LAYOUTS: dict[str, tuple[str, ...]] = {}
+_DIGEST: list[object] = [-1, ""]  # how many layouts the digest covers, and the digest
 
 
 def quick_pickling(cls: T) -> T:
@@ -28,6 +34,7 @@ def quick_pickling(cls: T) -> T:
     one it replaces would leave fields unset: a memo file from another layout is then
     refused, not half read."""
     names = [field.name for field in dataclasses.fields(cls)]
+    _LAYOUTS[f"{cls.__module__}.{cls.__qualname__}"] = tuple(names)
     if not all(isinstance(getattr(cls, name), types.MemberDescriptorType) for name in names):
         raise TypeError(f"{cls.__name__} is not a dataclass with slots")
     namespace = {f"_set{index}": getattr(cls, name).__set__ for index, name in enumerate(names)}
@@ -39,3 +46,13 @@ def quick_pickling(cls: T) -> T:
         namespace[name].__qualname__ = f"{cls.__qualname__}.{name}"
         setattr(cls, name, namespace[name])
     return cls
+
+
+def layout_digest() -> str:
+    """A digest of the fields of every class with quick pickling: a pickle made while it
+    was another (a field added, removed or moved) must not be read, for its values would
+    land in the wrong fields. The memo stores it in each file's header."""
+    if _DIGEST[0] != len(_LAYOUTS):  # made once all the model's classes are defined
+        _DIGEST[:] = [len(_LAYOUTS), hashlib.blake2b(
+            repr(sorted(_LAYOUTS.items())).encode(), digest_size=8).hexdigest()]
+    return str(_DIGEST[1])
