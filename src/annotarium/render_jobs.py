@@ -10,7 +10,6 @@ a page need not be rendered again.
 from __future__ import annotations
 
 import hashlib
-import io
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -84,28 +83,40 @@ def view_digest(salt: str, template: str, meta: PageMeta, urls: Urls | None,
                 views: dict[str, Any]) -> str:
     """A digest of everything a page is rendered from. Views are frozen dataclasses of
     strings, numbers and tuples, so their pickle is the same bytes for the same values."""
-    return hashlib.blake2b(salt.encode() + canonical_pickle(
-        (template, meta, urls, sorted(views.items()))), digest_size=16).hexdigest()
+    return canonical_digest(salt.encode(), (template, meta, urls, sorted(views.items())))
 
 
 def inputs_digest(salt: str, parts: object) -> str:
     """A digest of a page's inputs (strings, numbers and tuples of them), for pages that
     are skipped by what they are made from rather than by their view."""
-    return hashlib.blake2b(b"inputs:" + salt.encode() + canonical_pickle(parts),
-                           digest_size=16).hexdigest()
+    return canonical_digest(b"inputs:" + salt.encode(), parts)
 
 
-def canonical_pickle(value: object) -> bytes:
-    """The pickle of ``value`` without the memo, so that equal values give equal bytes
-    however their parts are shared. An ordinary pickle writes a string or tuple met
-    twice as a back-reference when it is the same object, and in full when it is an
-    equal copy; which parts are shared depends on caches and on the process a view was
-    built in (a forked worker or the main one), so ordinary pickles of equal views
-    differ. Views are trees (no cycles), which the memo-less "fast" mode requires."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
+class _Digesting:
+    """A file that a pickler writes to: it keeps only a digest of the bytes."""
+
+    def __init__(self, prefix: bytes) -> None:
+        self.hash = hashlib.blake2b(prefix, digest_size=16)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return len(data)
+
+
+def canonical_digest(prefix: bytes, value: object) -> str:
+    """The BLAKE2 digest of ``prefix`` and the pickle of ``value`` without the memo, so
+    that equal values give equal digests however their parts are shared. An ordinary
+    pickle writes a string or tuple met twice as a back-reference when it is the same
+    object, and in full when it is an equal copy; which parts are shared depends on
+    caches and on the process a view was built in (a forked worker or the main one), so
+    ordinary pickles of equal views differ. Views are trees (no cycles), which the
+    memo-less "fast" mode requires. The pickle is digested as it is written (frame by
+    frame), never whole: a large page's view (the timeline's, at 20,000 articles)
+    pickles to over a hundred megabytes."""
+    sink = _Digesting(prefix)
+    pickler = pickle.Pickler(sink, protocol=5)
     pickler.fast = True  # no memo: every part written in full, by value
     pickler.dump(value)
-    return buffer.getvalue()
+    return sink.hash.hexdigest()
 
 
