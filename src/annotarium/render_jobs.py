@@ -61,6 +61,11 @@ def inputs_digest(salt: str, parts: object) -> str:
                            digest_size=16).hexdigest()
 
 
+def bytes_digest(content: bytes) -> str:
+    """The digest of a file copied as it is (a static file)."""
+    return "bytes:" + hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
 def canonical_pickle(value: object) -> bytes:
     """The pickle of ``value`` without the memo, so that equal values give equal bytes
     however their parts are shared. An ordinary pickle writes a string or tuple met

@@ -12,6 +12,7 @@ waits for what is left. Started or not, the files are the same bytes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -95,7 +96,10 @@ class SearchRun:
                 yield path, None if path in self.previous and _same_bytes(
                     self.output / path, content) else content, tag
             del bundle
-        yield "pagefind/shards.json", _shard_list(self.shards), ""
+        listing = _shard_list(self.shards)
+        digest = "shard list " + hashlib.blake2b(listing, digest_size=16).hexdigest()
+        same = self.previous.get("pagefind/shards.json") == digest
+        yield "pagefind/shards.json", None if same else listing, digest
 
     def close(self) -> None:
         if self.indexing is not None:
