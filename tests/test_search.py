@@ -338,6 +338,15 @@ def test_no_search_builds_no_index_page_or_box(tmp_path: Path) -> None:
     assert not (out / "search").exists()
 
 
+@needs_pagefind
+def test_pagefind_is_found_beside_its_package_as_the_package_finds_it() -> None:
+    """Without importing the package (issue 4: start-up time), the same program."""
+    pagefind_bin = pytest.importorskip("pagefind_bin")
+    found = search_pagefind._packaged_binary("pagefind_bin")
+    assert found == Path(pagefind_bin.get_executable())
+    assert search_pagefind._packaged_binary("no_such_package_for_annotarium") is None
+
+
 def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path) -> None:
     from conftest import SAMPLE_FILES, write_archive
 
