@@ -274,6 +274,54 @@ def test_suggested_slugs_are_valid_and_checks_never_raise(value: str) -> None:
 
 # --- the renderer ----------------------------------------------------------------------
 
+# pieces of note bodies: words, the characters Markdown reads, and the line starts it
+# reads as blocks; "wordy" bodies start with a word and use pieces that a plain body
+# may hold, or that make it plain no more at a line's start, so that both are common
+word = st.sampled_from(["Kim", "talks", "été", "Ōno"])
+wordy_piece = st.one_of(word, word, st.sampled_from([
+    " ", "\n", '"', "'", ">", "(", ")", ":", ".", "!", "-", "- ", "~", "|", "#", "=", "+",
+    "2019.", "1. ", "---", "\u00a0", "%", "{", "}", "@", "$",
+    "*", "_", "[", "]", "&", "&amp;", "<", "`", "\\", "<b>", "*Kim*", "_Kim_", "**Kim**",
+    "[Kim](actor:kim)", "`Kim`", "\\*",
+]))
+note_piece = st.sampled_from([
+    "Kim", "talks", " ", "  ", "\n", "\n\n", "\n ", " \n", "\t", '"', ">", "> ", "* ",
+    "#", "=", "*", "_", "[", "]", "&", "&amp;", "<", "\\", "`", "http://x.org",
+])
+note_body = st.one_of(
+    st.tuples(word, st.lists(wordy_piece, max_size=16)).map(lambda t: t[0] + "".join(t[1])),
+    st.lists(note_piece, min_size=1, max_size=12).map("".join),
+)
+
+
+def markdown_it_html(body: str, allow_html: bool = False) -> str:
+    from annotarium.markdown import LinkTargets, NoteRenderer
+
+    md = NoteRenderer(LinkTargets(), allow_html=allow_html)._md  # the parser, unskipped
+    return md.renderer.render(md.parse(body), md.options, {})
+
+
+@examples(400)
+@given(body=note_body)
+def test_plain_note_bodies_render_as_markdown_it_would(body: str) -> None:
+    from annotarium.markdown import plain_paragraph
+
+    plain = plain_paragraph(body)
+    if plain is not None:
+        assert plain == markdown_it_html(body) == markdown_it_html(body, allow_html=True)
+
+
+def test_typical_plain_notes_skip_the_parser() -> None:
+    from annotarium.markdown import plain_paragraph
+
+    for body in ("Trump later said the letter was \"beautiful\".\n",
+                 "The summit ended early:\nno agreement (see CRS) > expected.\n"):
+        assert plain_paragraph(body) == markdown_it_html(body)
+    for body in ("See [Kim](actor:kim-jong-un).", "- a list", "Two\n\nparagraphs",
+                 "**bold**", "1. first", "a  \nhard break", "    code", ""):
+        assert plain_paragraph(body) is None
+
+
 MARKER = "<x-evil a=1>"
 hostile = st.lists(
     st.sampled_from([*"<>&\"'`=/ \\:;aj{}%", "javascript:", "</script>", MARKER]),

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from annotarium.slotted import quick_pickling
+
 Precision = Literal["day", "month", "year", "part", "season", "range"]
 
 MONTH_NAMES = (
@@ -62,6 +64,7 @@ class DateSyntaxError(ValueError):
         self.hint = hint
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True, order=True)
 class DateValue:
     """A resolved date: the first and last day it covers, and how precise it is."""

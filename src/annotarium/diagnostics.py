@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from annotarium.slotted import quick_pickling
+
 Severity = Literal["error", "warning"]
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
     """A place in a source file; ``line`` and ``col`` count from 1 (0 = unknown)."""
@@ -26,6 +29,7 @@ class Location:
     col: int = 0
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem: where it is, how bad it is, what is wrong and how to fix it."""

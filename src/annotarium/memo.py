@@ -15,8 +15,9 @@ diagnostics) is therefore a function of:
 build`` stores it inside the output, one file per article in
 ``.annotarium-memo/<slug>.pickle`` (so that an edit rewrites one file), and
 ``annotarium serve`` keeps it in memory between rebuilds. A memo file starts
-with a JSON header line (format, version, the key, a BLAKE2 digest of the rest);
-one whose header does not parse, whose key is not the current one, or whose
+with a JSON header line (format, the model's layout, the key, a BLAKE2 digest of the
+rest); one whose header does not parse, whose format, layout (see
+:func:`~annotarium.slotted.layout_digest`) or key is not the current one, or whose
 payload does not match its digest or does not unpickle to the expected types is
 ignored, and the article is loaded again: the memo is an optimisation, never
 trusted over the inputs. This module imports only the standard library and the
@@ -35,6 +36,7 @@ from typing import Any
 
 from annotarium.diagnostics import Diagnostic
 from annotarium.model import Article, Span
+from annotarium.slotted import layout_digest
 
 MEMO_DIR = ".annotarium-memo"
 # The pickled layout of the model: 2 since its classes have __slots__, which pickle their
@@ -146,7 +148,7 @@ def dump_entry(key: MemoKey, result: Loaded) -> bytes:
     # the set as a sorted list: the same result always gives the same bytes
     payload = pickle.dumps((article, spans, sorted(found), problems),
                            protocol=pickle.HIGHEST_PROTOCOL)
-    header = {"format": FORMAT, "key": key.as_list(),
+    header = {"format": FORMAT, "layout": layout_digest(), "key": key.as_list(),
               "digest": hashlib.blake2b(payload, digest_size=32).hexdigest()}
     return json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload
 
@@ -155,6 +157,7 @@ def read_memo(output: Path, version: str) -> ArticleMemo:
     """The memo stored in ``output`` by the last build; damaged files are left out."""
     folder = output / MEMO_DIR
     entries: dict[str, MemoEntry] = {}
+    layout = layout_digest()
     try:
         files = sorted(folder.iterdir())
     except OSError:
@@ -166,7 +169,7 @@ def read_memo(output: Path, version: str) -> ArticleMemo:
             blob = file.read_bytes()
             head, _, _ = blob.partition(b"\n")
             header = json.loads(head)
-            if header["format"] != FORMAT:
+            if header["format"] != FORMAT or header.get("layout") != layout:
                 continue
             fields = header["key"]
             if not (isinstance(fields, list) and len(fields) == 7

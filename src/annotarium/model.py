@@ -19,6 +19,7 @@ from typing import Literal
 
 from annotarium.dates import DateValue
 from annotarium.diagnostics import Location
+from annotarium.slotted import quick_pickling
 
 ActorKind = Literal["person", "organisation", "government", "anonymous", "document"]
 ACTOR_KINDS: tuple[ActorKind, ...] = (
@@ -56,6 +57,7 @@ class SiteConfig:
 # --- registries ------------------------------------------------------------------
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Affiliation:
     actor: str
@@ -127,6 +129,7 @@ class Event:
 # --- article texts -----------------------------------------------------------------
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class InlineMark:
     """Formatting inside a block (from Markdown): emphasis, code, a link, a line break."""
@@ -137,6 +140,7 @@ class InlineMark:
     href: str | None = None
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of an article's text: the title, the caption, a heading, a paragraph.
@@ -164,6 +168,7 @@ class Block:
         return self.source[self.start:self.end]
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Masthead:
     raw: str
@@ -208,6 +213,7 @@ class ArticleText:
         return None
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class PublishedDate:
     date: dt.date
@@ -215,6 +221,7 @@ class PublishedDate:
     reasoning: str | None = None
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
     title: str
@@ -235,6 +242,7 @@ class ArticleMeta:
 # --- annotations -------------------------------------------------------------------
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Selector:
     """Which words an annotation is about, like a W3C TextQuoteSelector plus an occurrence."""
@@ -263,6 +271,7 @@ def positions(found: Iterable[tuple[str, int, int]]) -> tuple[int | str, ...]:
                  for part in (_FIELD_INDEX.get(key, str(key)), line, col))
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Annotation:
     """Fields every annotation has. ``kind`` is the markup contract's ``data-annotation``."""
@@ -286,6 +295,7 @@ class Annotation:
     kind: AnnotationKind = field(init=False, default="note")
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Quote(Annotation):
     speaker: str | None = None  # actor id; None for a term
@@ -297,6 +307,7 @@ class Quote(Annotation):
     kind: AnnotationKind = field(init=False, default="quote")
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Mention(Annotation):
     """A span that names an actor, place or topic; ``auto`` when found by an alias."""
@@ -309,6 +320,7 @@ class Mention(Annotation):
         object.__setattr__(self, "kind", self.entity)
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class DateRef(Annotation):
     date: DateValue | None = None
@@ -319,6 +331,7 @@ class DateRef(Annotation):
     kind: AnnotationKind = field(init=False, default="event")
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Note(Annotation):
     body: str = ""  # Markdown
@@ -326,6 +339,7 @@ class Note(Annotation):
     kind: AnnotationKind = field(init=False, default="note")
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Article:
     slug: str
@@ -353,6 +367,7 @@ class Archive:
 # --- after anchoring ---------------------------------------------------------------
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Reanchor:
     """How an annotation was found again after its article's text changed.
@@ -367,6 +382,7 @@ class Reanchor:
     score: float
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Span:
     """An annotation tied to ``text[start:end]`` of its article."""
@@ -381,6 +397,7 @@ class Span:
         return self.end - self.start
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class AnchoredArticle:
     article: Article

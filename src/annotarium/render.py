@@ -85,7 +85,6 @@ from annotarium.render_memo import (
     PageMemo,
     Remembered,
     articles_key,
-    registries_key,
 )
 from annotarium.render_pictures import PictureCache, Pictures
 from annotarium.render_search import search_page
@@ -581,8 +580,9 @@ class _SiteRenderer:
             yield page
 
     def timeline_job(self) -> Remembered:
+        # of the registries, what pages show of entries other than their own (EntityKeys)
         return Remembered("timeline/index.html", "timeline", lambda memo: (
-            registries_key(self.linked), articles_key(self.articles, (DateRef,), memo)),
+            self.entity_keys(memo).shared, articles_key(self.articles, (DateRef,), memo)),
             self._timeline_page)
 
     def _timeline_page(self) -> Page:
@@ -609,7 +609,7 @@ class _SiteRenderer:
 
     def quotes_job(self) -> Remembered:
         return Remembered("quotes/index.html", "quotes", lambda memo: (
-            registries_key(self.linked), articles_key(self.articles, (Quote,), memo)),
+            self.entity_keys(memo).shared, articles_key(self.articles, (Quote,), memo)),
             self._quotes_page)
 
     def _quotes_page(self) -> Page:

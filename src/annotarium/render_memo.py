@@ -91,14 +91,6 @@ class Remembered:
         return self.make()
 
 
-def registries_key(linked: LinkedArchive) -> tuple[object, ...]:
-    """Every registry entry, by value: names, kinds, dates and links shown anywhere."""
-    archive = linked.archive
-    return (tuple(archive.actors.items()), tuple(archive.places.items()),
-            tuple(archive.topics.items()), tuple(archive.events.items()),
-            archive.config)
-
-
 def articles_key(articles: Sequence[AnchoredArticle], kinds: tuple[type, ...],
                  memo: PageMemo) -> tuple[object, ...]:
     """Per article, in the site's order: its metadata, its text (which passages quote
