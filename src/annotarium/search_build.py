@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotarium.link import LinkedArchive
-from annotarium.search import SearchShard, plan_shards, shard_records
+from annotarium.search import SearchRecord, SearchShard, plan_shards, shard_records
 from annotarium.search_pagefind import PAGEFIND_VERSION, Indexing, Job
 
 SearchFile = tuple[str, bytes | None, str]  # site path, bytes (None: kept), digest
@@ -41,7 +41,9 @@ class SearchRun:
             names = (str(article.annotation_path), str(article.source_path))
             if all(name in inputs for name in names):
                 keys[article.slug] = "/".join(inputs[name].sha256 for name in names)
-        self.shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {self.language}", keys)
+        made: dict[str, list[SearchRecord]] = {}  # records made for a digest: not made twice
+        self.shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {self.language}", keys,
+                                  made)
         self.tags = {shard.folder: f"search {shard.folder} {shard.digest}"
                      for shard in self.shards}
         self.kept: dict[str, list[str]] = {}
@@ -49,8 +51,10 @@ class SearchRun:
             if digest.startswith("search ") and digest == self.tags.get(digest.split(" ")[1]):
                 self.kept.setdefault(digest.split(" ")[1], []).append(path)
         # a shard's records are made when it is indexed (all at once if started early)
-        self.stale: list[Job] = [(shard, functools.partial(shard_records, shard, linked))
-                                 for shard in self.shards if shard.folder not in self.kept]
+        self.stale: list[Job] = [
+            (shard, made.get(shard.folder) or functools.partial(shard_records, shard, linked))
+            for shard in self.shards if shard.folder not in self.kept]
+        del made
         self.indexing: Indexing | None = None
         self.seconds = time.perf_counter() - began  # time spent here, for the build's report
 
