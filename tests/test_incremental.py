@@ -674,3 +674,25 @@ def test_a_plain_build_leaves_nothing_beside_the_output(sample_archive: Path,
                "The talks had paused for a month.", "The talks had paused for weeks.")
     build_site(sample_archive, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "out"]
+
+
+def test_an_edit_rewrites_no_unchanged_static_file(sample_archive: Path, tmp_path: Path) -> None:
+    """Static files and the search's shard list are carried over (the same inode: linked
+    from the previous site) unless their bytes change."""
+    out = tmp_path / "out"
+    build_site(sample_archive, out)
+    kept = ("static/site.css", "static/search.js", "pagefind/shards.json")
+    before = {name: (out / name).stat().st_ino for name in kept}
+    replace_in(sample_archive / "content" / "articles" / "planet.yaml",
+               "The talks had paused for a month.", "The talks had paused for weeks.")
+    build_site(sample_archive, out)
+    assert {name: (out / name).stat().st_ino for name in kept} == before
+    # an archive's own stylesheet (a template change: every page is made again)
+    own = sample_archive / "templates" / "static" / "site.css"
+    own.parent.mkdir(parents=True)
+    own.write_text("body { color: #111; }\n", encoding="utf-8")
+    build_site(sample_archive, out)
+    assert (out / "static" / "site.css").read_text(encoding="utf-8") == own.read_text("utf-8")
+    clean = tmp_path / "clean"
+    build_site(sample_archive, clean, clean=True)
+    assert tree(out) == tree(clean)

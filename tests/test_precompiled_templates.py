@@ -4,6 +4,11 @@ same source, with the same Jinja and settings."""
 
 from __future__ import annotations
 
+import base64
+import json
+import marshal
+import types
+
 import jinja2
 import pytest
 
@@ -20,13 +25,59 @@ NAMES = sorted(p.relative_to(builtin_template_dir()).as_posix()
                for p in builtin_template_dir().rglob("*.html"))
 
 
+STALE = ("a built-in template changed: run `python -m annotarium.render_precompiled` "
+         "and commit src/annotarium/templates_compiled.json")
+
+
 @same_jinja
 def test_the_stored_code_is_up_to_date() -> None:
     folder = builtin_template_dir()
-    expected = render_precompiled.generate(make_environment([folder]), folder)
-    assert render_precompiled.FILE.read_text(encoding="utf-8") == expected, (
-        "a built-in template changed: run `python -m annotarium.render_precompiled` "
-        "and commit src/annotarium/templates_compiled.json")
+    expected = json.loads(render_precompiled.generate(make_environment([folder]), folder))
+    stored = json.loads(render_precompiled.FILE.read_text(encoding="utf-8"))
+    bytecode = stored.pop("bytecode")
+    expected.pop("bytecode")  # this Python's, which may be another than the one that made it
+    assert stored == expected, STALE
+    assert sorted(bytecode["templates"]) == sorted(stored["templates"]), STALE
+    if bytecode["magic"] != render_precompiled.MAGIC:
+        pytest.skip("the stored bytecode was made by a Python of another bytecode format")
+    for name, entry in stored["templates"].items():  # the same code, compiled
+        code = marshal.loads(base64.b64decode(bytecode["templates"][name]))
+        assert code == compile(entry["code"], "x", "exec", dont_inherit=True), STALE
+
+
+@same_jinja
+def test_a_template_loaded_from_bytecode_bears_its_file_name(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if render_precompiled.stored_bytecode().get("magic") != render_precompiled.MAGIC:
+        pytest.skip("the stored bytecode was made by a Python of another bytecode format")
+    loaded: list[object] = []
+    load = render_precompiled._load_bytecode
+    monkeypatch.setattr(render_precompiled, "_load_bytecode",
+                        lambda *args: loaded.append(load(*args)) or loaded[-1])
+    env = make_environment([builtin_template_dir()])
+    template = env.get_template("base.html")
+    assert len(loaded) == 1 and loaded[0] is not None  # from the stored bytecode
+    codes = [template.root_render_func.__code__]
+    while codes:
+        code = codes.pop()
+        assert code.co_filename == template.filename
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    assert render_precompiled._load_bytecode("bm90IGJ5dGVjb2Rl", "x") is None  # falls back
+
+
+@same_jinja
+def test_another_pythons_bytecode_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_precompiled, "MAGIC", "00000000")
+    monkeypatch.setattr(render_precompiled, "_loaded", {})
+    loaded: list[str] = []
+    load = render_precompiled._load_bytecode
+    monkeypatch.setattr(render_precompiled, "_load_bytecode",
+                        lambda *args: loaded.append("x") or load(*args))
+    env = make_environment([builtin_template_dir()])
+    source, filename, _ = env.loader.get_source(env, "about.html")  # type: ignore[union-attr]
+    code = env.compile(source, "about.html", filename)
+    assert code == env._compile(env.compile(source, "about.html", filename, raw=True), filename)
+    assert loaded == []
 
 
 @same_jinja

@@ -37,11 +37,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bundled(tmp_path_factory.mktemp("site"))
 
 
+@pytest.fixture
+def sharded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small archives as large ones: a primary shard and article shards (a small archive
+    is otherwise indexed as one bundle)."""
+    monkeypatch.setattr("annotarium.search.SINGLE_BUNDLE_ARTICLES", 0)
+
+
 @pytest.fixture(scope="module")
 def shards():  # type: ignore[no-untyped-def]
+    """The bundled archive's shards, planned as a large archive's (article shards)."""
     checked = check_archive(REPO)
     assert checked.linked is not None
-    return {s: shard_records(s, checked.linked) for s in plan_shards(checked.linked, "test")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("annotarium.search.SINGLE_BUNDLE_ARTICLES", 0)
+        return {s: shard_records(s, checked.linked) for s in plan_shards(checked.linked, "test")}
 
 
 def _records(shards, kind: str):  # type: ignore[no-untyped-def]
@@ -107,7 +117,7 @@ def test_shard_count_grows_in_powers_of_two() -> None:
     assert shard_of("same", 32) == shard_of("same", 32)
 
 
-def test_a_note_edit_changes_one_shard_digest_only(tmp_path: Path) -> None:
+def test_a_note_edit_changes_one_shard_digest_only(tmp_path: Path, sharded: None) -> None:
     from conftest import SAMPLE_FILES, write_archive
 
     root = write_archive(tmp_path / "archive", SAMPLE_FILES)
@@ -122,7 +132,7 @@ def test_a_note_edit_changes_one_shard_digest_only(tmp_path: Path) -> None:
     assert changed == ["pagefind/a0"]
 
 
-def test_article_shard_digests_follow_the_keys_and_the_names(tmp_path: Path) -> None:
+def test_article_shard_digests_follow_the_keys_and_the_names(tmp_path: Path, sharded: None) -> None:
     from conftest import SAMPLE_FILES, write_archive
 
     root = write_archive(tmp_path / "archive", SAMPLE_FILES)
@@ -143,6 +153,25 @@ def test_article_shard_digests_follow_the_keys_and_the_names(tmp_path: Path) -> 
     actors.write_text(text.replace("name: Ana Lopez", "name: Ana María Lopez"), encoding="utf-8")
     renamed = plan_shards(check_archive(root).linked, "x", {"planet": "1"})  # type: ignore[arg-type]
     assert renamed[1].digest != one[1].digest  # names are shown in the article's results
+
+
+def test_a_small_archive_is_one_bundle_holding_every_record(tmp_path: Path) -> None:
+    """At most SINGLE_BUNDLE_ARTICLES articles: no article shard; the primary holds the
+    articles, quotes and notes too (issue 4: one Pagefind index, not two, for the seed)."""
+    from annotarium import search
+
+    checked = check_archive(REPO)
+    assert checked.linked is not None
+    assert len(checked.linked.anchored.articles) <= search.SINGLE_BUNDLE_ARTICLES
+    (primary,) = plan_shards(checked.linked, "test")
+    assert primary.primary and primary.folder == "pagefind"
+    assert primary.slugs == tuple(sorted(a.slug for a in checked.linked.anchored.articles))
+    records = shard_records(primary, checked.linked)
+    assert {dict(r.meta)["kind"] for r in records} == {"actor", "event", "article", "quote",
+                                                        "note"}
+    made: dict = {}
+    assert plan_shards(checked.linked, "test", made=made) == (primary,)
+    assert made == {"pagefind": records}  # made once, for the digest, and kept for indexing
 
 
 # --- the bundle --------------------------------------------------------------------------
@@ -205,6 +234,8 @@ def test_the_site_has_the_bundle_and_the_search_page(site: Path) -> None:
     for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "shards.json"):
         assert (bundle / name).is_file(), name
     shards = json.loads((bundle / "shards.json").read_text())["shards"]
+    assert shards == []  # a small archive is one bundle
+    assert not [p for p in bundle.iterdir() if p.is_dir() and p.name.startswith("a")]
     for shard in shards:
         assert (bundle / shard / "pagefind-entry.json").is_file()
         assert not (bundle / shard / "pagefind.js").exists()  # one script, in the primary
@@ -242,7 +273,7 @@ def test_every_page_has_a_search_box_that_leads_to_the_search_page(site: Path) -
 
 
 @needs_pagefind
-def test_the_index_is_byte_identical_across_clean_builds(tmp_path: Path) -> None:
+def test_the_index_is_byte_identical_across_clean_builds(tmp_path: Path, sharded: None) -> None:
     from conftest import SAMPLE_FILES, write_archive
 
     root = write_archive(tmp_path / "archive", SAMPLE_FILES)
@@ -263,7 +294,7 @@ def test_the_index_is_byte_identical_across_clean_builds(tmp_path: Path) -> None
 
 
 @needs_pagefind
-def test_an_edit_reindexes_only_its_shard(tmp_path: Path) -> None:
+def test_an_edit_reindexes_only_its_shard(tmp_path: Path, sharded: None) -> None:
     from conftest import SAMPLE_FILES, write_archive
 
     root = write_archive(tmp_path / "archive", SAMPLE_FILES)
@@ -305,6 +336,15 @@ def test_no_search_builds_no_index_page_or_box(tmp_path: Path) -> None:
     (root / "annotarium.yaml").write_text("title: T\nsearch: false\n", encoding="utf-8")
     build_site(root, out)
     assert not (out / "search").exists()
+
+
+@needs_pagefind
+def test_pagefind_is_found_beside_its_package_as_the_package_finds_it() -> None:
+    """Without importing the package (issue 4: start-up time), the same program."""
+    pagefind_bin = pytest.importorskip("pagefind_bin")
+    found = search_pagefind._packaged_binary("pagefind_bin")
+    assert found == Path(pagefind_bin.get_executable())
+    assert search_pagefind._packaged_binary("no_such_package_for_annotarium") is None
 
 
 def test_a_missing_pagefind_binary_is_a_clear_error(tmp_path: Path) -> None:
@@ -449,7 +489,7 @@ def test_a_small_build_starts_pagefind_before_its_pages(
 
 @needs_pagefind
 def test_an_edit_to_a_large_archive_starts_pagefind_before_its_pages(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sharded: None) -> None:
     """A large archive's full build indexes after its pages (they take every core); an
     edit's build, with one shard to index, has Pagefind index it while the pages are made
     (issue 4: the rebuild after an edit), to the same bytes as a clean build."""
@@ -471,6 +511,7 @@ def test_an_edit_to_a_large_archive_starts_pagefind_before_its_pages(
     build_site(root, out)
     assert events.count("service") >= 1 and events.index("page") > events.index("service")
     monkeypatch.undo()
+    monkeypatch.setattr("annotarium.search.SINGLE_BUNDLE_ARTICLES", 0)
     build_site(root, tmp_path / "clean", clean=True)
 
     def files(site: Path) -> dict[str, bytes]:

@@ -42,9 +42,21 @@ IN_VIEW_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_bundled(tmp_path_factory.mktemp("site"))
+@pytest.fixture(scope="module", params=["one bundle", "sharded"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled archive as built (small: one Pagefind bundle), and built as a large
+    archive is, with article shards that the search page merges (mergeIndex)."""
+    if request.param == "one bundle":
+        return build_bundled(tmp_path_factory.mktemp("site"))
+    from annotarium.pipeline import build_site
+    from conftest import REPO
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("annotarium.search.SINGLE_BUNDLE_ARTICLES", 0)
+        result = build_site(REPO, tmp_path_factory.mktemp("sharded") / "site")
+    assert result.output is not None
+    assert (result.output / "pagefind" / "shards.json").read_text() == '{"shards": ["a0"]}'
+    return result.output
 
 
 @pytest.fixture(scope="module")

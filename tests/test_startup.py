@@ -43,6 +43,10 @@ OTHER_COMMANDS = ("annotarium.serve", "watchfiles", "http.server", "annotarium.i
 # and TLS stack; multiprocessing only when a large archive forks workers
 NEVER_FOR_A_SMALL_BUILD = ("xml.sax", "urllib.request", "http.client", "ssl",
                            "multiprocessing")
+# only when there is something to swap or look up: ctypes for renameat2 (a build into a new
+# folder swaps nothing), and the pagefind_bin package, whose program is found beside it
+# without importing it (the import loads platform and logging)
+NOT_FOR_A_NEW_FOLDER = ("ctypes", "pagefind_bin")
 # check loads, anchors and links: nothing of render, export, write
 RENDER_AND_WRITE = ("jinja2", "annotarium.render", "annotarium.render_context",
                     "annotarium.render_pictures", "annotarium.export",
@@ -71,6 +75,7 @@ def test_build_without_search_imports_no_search_module(tmp_path: Path) -> None:
     assert _loaded(modules, ASYNC) == []
     assert _loaded(modules, OTHER_COMMANDS) == []
     assert _loaded(modules, NEVER_FOR_A_SMALL_BUILD) == []
+    assert _loaded(modules, NOT_FOR_A_NEW_FOLDER) == []
 
 
 def test_build_with_search_imports_only_what_search_needs(tmp_path: Path) -> None:
@@ -79,6 +84,10 @@ def test_build_with_search_imports_only_what_search_needs(tmp_path: Path) -> Non
     assert _loaded(modules, ASYNC) == []
     assert _loaded(modules, OTHER_COMMANDS) == []
     assert _loaded(modules, NEVER_FOR_A_SMALL_BUILD) == []
+    assert _loaded(modules, NOT_FOR_A_NEW_FOLDER) == []
+    # into a folder that has a site: the two trees are exchanged (renameat2, by ctypes)
+    again, _ = _modules(tmp_path, "build", "--clean", "-q", "--output", str(tmp_path / "site"))
+    assert sys.platform != "linux" or "ctypes" in again
 
 
 def test_check_imports_neither_render_nor_search(tmp_path: Path) -> None:

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from annotarium import dataclass_methods as _dataclass_methods
+
 __version__ = "0.1.0"
+
+# before any of Annotarium's dataclasses is defined (issue 4: start-up time)
+_dataclass_methods.install()
 
 __all__ = ["BuildResult", "CheckResult", "__version__", "build_site", "check_archive"]
 

@@ -78,7 +78,7 @@ from annotarium.render_context import (
     xml_escape,
 )
 from annotarium.render_inputs import InputDigests
-from annotarium.render_jobs import Page, encoded, run_jobs, view_digest
+from annotarium.render_jobs import Page, bytes_digest, encoded, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
 from annotarium.render_memo import (
     EntityKeys,
@@ -639,8 +639,17 @@ class _SiteRenderer:
                 if file.is_file() and not any(part.startswith(".")
                                               for part in PurePosixPath(relative).parts):
                     found.setdefault(relative, file)
-        return [Page(f"static/{name}", found[name].read_bytes(), "static")
-                for name in sorted(found)]
+        previous = self.options.previous_digests or {}
+        pages = []
+        for name in sorted(found):
+            # kept when its bytes are those the last build wrote (a build writes only
+            # what changed, static files included)
+            content: bytes | None = found[name].read_bytes()
+            path, digest = f"static/{name}", bytes_digest(content)
+            if previous.get(path) == digest:
+                content = None
+            pages.append(Page(path, content, "static", digest))
+        return pages
 
     def sitemap(self, paths: Iterable[str]) -> bytes:
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',

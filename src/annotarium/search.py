@@ -13,7 +13,9 @@ primary bundle, which also holds Pagefind's script) or ``pagefind/a<NN>/`` (the
 articles whose slug hashes to that shard, with their quotes and notes). The
 search page merges the shards (Pagefind's ``mergeIndex``). A shard's digest covers
 what its records are made from (see :func:`plan_shards`), so an edit re-indexes only
-the shards it touches.
+the shards it touches. A small archive (at most ``SINGLE_BUNDLE_ARTICLES`` articles)
+has its articles in the primary bundle and no article shard: indexing all of it again
+takes less than a second Pagefind process and bundle cost (issue 4: start-up time).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from annotarium.model import AnchoredArticle, Archive, DateRef, Mention, Note, Q
 BUNDLE = "pagefind"  # the primary bundle's folder in the site
 ARTICLES_PER_SHARD = 64
 MAX_SHARDS = 64
+# an archive of at most this many articles is indexed as one bundle (no article shards)
+SINGLE_BUNDLE_ARTICLES = 8
 TITLE_CHARS = 140
 
 
@@ -88,7 +92,8 @@ def shard_of(slug: str, shards: int) -> int:
 
 
 def plan_shards(
-    linked: LinkedArchive, salt: str, article_keys: Mapping[str, str] | None = None
+    linked: LinkedArchive, salt: str, article_keys: Mapping[str, str] | None = None,
+    made: dict[str, list[SearchRecord]] | None = None,
 ) -> tuple[SearchShard, ...]:
     """Every shard of the archive's search index, in a fixed order, with its digest.
 
@@ -98,14 +103,22 @@ def plan_shards(
     made from ``article_keys`` (slug → a digest of the article's annotation file and
     text) and the names and aliases of the registries, which is all its records
     depend on, so that its records are made only when it has to be indexed; without
-    a key for each of its articles, from its records."""
-    count = shard_count(len(linked.anchored.articles))
-    groups: list[list[str]] = [[] for _ in range(count)]
-    for slug in sorted(a.slug for a in linked.anchored.articles):
-        groups[shard_of(slug, count)].append(slug)
-    width = len(str(count - 1))
-    plans = [(BUNDLE, True, ())]
-    plans.extend((f"{BUNDLE}/a{i:0{width}d}", False, tuple(g)) for i, g in enumerate(groups))
+    a key for each of its articles, from its records. An archive of at most
+    ``SINGLE_BUNDLE_ARTICLES`` articles has one shard, the primary, which holds its
+    articles too (its digest made from its records). The records made for a digest are
+    put in ``made`` (by folder), when given, so that indexing need not make them again."""
+    slugs_all = sorted(a.slug for a in linked.anchored.articles)
+    plans: list[tuple[str, bool, tuple[str, ...]]]
+    if len(slugs_all) <= SINGLE_BUNDLE_ARTICLES:
+        plans = [(BUNDLE, True, tuple(slugs_all))]
+    else:
+        count = shard_count(len(slugs_all))
+        groups: list[list[str]] = [[] for _ in range(count)]
+        for slug in slugs_all:
+            groups[shard_of(slug, count)].append(slug)
+        width = len(str(count - 1))
+        plans = [(BUNDLE, True, ())]
+        plans.extend((f"{BUNDLE}/a{i:0{width}d}", False, tuple(g)) for i, g in enumerate(groups))
     names = _names(linked.archive)
     articles: dict[str, AnchoredArticle] | None = None
     shards = []
@@ -116,9 +129,12 @@ def plan_shards(
             parts: list[object] = [*head, names, [[slug, keys[slug]] for slug in slugs]]
         else:
             shard = SearchShard(folder, primary, slugs, "")
-            if articles is None and not primary:
+            if articles is None and slugs:
                 articles = article_map(linked)
-            parts = [*head, [r.to_json() for r in shard_records(shard, linked, articles)]]
+            records = shard_records(shard, linked, articles)
+            if made is not None:
+                made[folder] = records
+            parts = [*head, [r.to_json() for r in records]]
         payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
         shards.append(SearchShard(folder, primary, slugs, digest))
@@ -140,11 +156,13 @@ def shard_records(shard: SearchShard, linked: LinkedArchive,
     archive's articles: pass it when making several shards' records (made for each shard,
     it would be a pass over the whole archive per shard of 64 articles)."""
     archive = linked.archive
-    if shard.primary:
-        return [*_actor_records(archive), *_event_records(archive)]
-    if articles is None:
-        articles = article_map(linked)
-    return [r for slug in shard.slugs for r in _article_records(articles[slug], archive)]
+    records = [*_actor_records(archive), *_event_records(archive)] if shard.primary else []
+    if shard.slugs:
+        if articles is None:
+            articles = article_map(linked)
+        records.extend(r for slug in shard.slugs
+                       for r in _article_records(articles[slug], archive))
+    return records
 
 
 def article_map(linked: LinkedArchive) -> dict[str, AnchoredArticle]:

@@ -12,13 +12,14 @@ waits for what is left. Started or not, the files are the same bytes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from annotarium.link import LinkedArchive
-from annotarium.search import SearchShard, article_map, plan_shards, shard_records
+from annotarium.search import SearchRecord, SearchShard, article_map, plan_shards, shard_records
 from annotarium.search_pagefind import PAGEFIND_VERSION, Indexing, Job
 
 SearchFile = tuple[str, bytes | None, str]  # site path, bytes (None: kept), digest
@@ -40,7 +41,9 @@ class SearchRun:
             names = (str(article.annotation_path), str(article.source_path))
             if all(name in inputs for name in names):
                 keys[article.slug] = "/".join(inputs[name].sha256 for name in names)
-        self.shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {self.language}", keys)
+        made: dict[str, list[SearchRecord]] = {}  # records made for a digest: not made twice
+        self.shards = plan_shards(linked, f"pagefind {PAGEFIND_VERSION} {self.language}", keys,
+                                  made)
         self.tags = {shard.folder: f"search {shard.folder} {shard.digest}"
                      for shard in self.shards}
         self.kept: dict[str, list[str]] = {}
@@ -49,9 +52,11 @@ class SearchRun:
                 self.kept.setdefault(digest.split(" ")[1], []).append(path)
         # a shard's records are made when it is indexed (all at once if started early)
         articles = article_map(linked)
-        self.stale: list[Job] = [(shard, functools.partial(shard_records, shard, linked,
-                                                           articles))
-                                 for shard in self.shards if shard.folder not in self.kept]
+        self.stale: list[Job] = [
+            (shard, made.get(shard.folder)
+             or functools.partial(shard_records, shard, linked, articles))
+            for shard in self.shards if shard.folder not in self.kept]
+        del made
         self.indexing: Indexing | None = None
         self.seconds = time.perf_counter() - began  # time spent here, for the build's report
 
@@ -97,7 +102,10 @@ class SearchRun:
                 yield path, None if path in self.previous and _same_bytes(
                     self.output / path, content) else content, tag
             del bundle
-        yield "pagefind/shards.json", _shard_list(self.shards), ""
+        listing = _shard_list(self.shards)
+        digest = "shard list " + hashlib.blake2b(listing, digest_size=16).hexdigest()
+        same = self.previous.get("pagefind/shards.json") == digest
+        yield "pagefind/shards.json", None if same else listing, digest
 
     def close(self) -> None:
         if self.indexing is not None:

@@ -232,6 +232,9 @@ def pagefind_executable() -> Path | None:
     if given is not None:
         return Path(given)
     for package in ("pagefind_bin_extended", "pagefind_bin"):
+        found = _packaged_binary(package)
+        if found is not None:
+            return found
         try:
             module = __import__(package)
             return Path(module.get_executable())
@@ -239,6 +242,27 @@ def pagefind_executable() -> Path | None:
             continue
     found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(found) if found else None
+
+
+def _packaged_binary(package: str) -> Path | None:
+    """The program that the package ``package`` ships, found where its get_executable()
+    looks (beside its __init__.py) without importing it: the import loads the platform
+    and logging modules, a few ms of a small build (issue 4: start-up time). None if it
+    is not there; the caller then asks the package itself."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders or os.name != "posix":
+        return None
+    for name in ("pagefind_extended", "pagefind"):
+        candidate = Path(folders[0]) / name
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def pagefind_available() -> bool:

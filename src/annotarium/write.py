@@ -20,7 +20,6 @@ to what changed, instead of creating, and later deleting, a folder per page.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import shutil
 import sys
@@ -445,6 +444,8 @@ def _exchange(first: Path, second: Path) -> bool:
     """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # only here: a build into a new folder swaps nothing (issue 4: start-up)
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
