@@ -11,6 +11,7 @@ output never depends on how the work was split.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -55,11 +56,34 @@ def fork_imap(function: Callable[[T], R], items: Sequence[T], minimum: int) -> I
     import multiprocessing
 
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # SIGTERM held back while the workers are forked, until each has set its own
+        # disposition (see _worker_signals); the parent's comes back as it was
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, _worker_signals, (held,))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        with pool:
             for part in pool.imap(_run_chunk, bounds):
                 yield from part
     finally:
         _WORK = None
+
+
+def _worker_signals(mask: set[signal.Signals]) -> None:
+    """A worker dies of SIGTERM at once and leaves Ctrl-C to its parent.
+
+    A worker is forked with its parent's handlers, and ``serve`` turns SIGTERM into
+    KeyboardInterrupt. A Python handler runs only between bytecodes: a SIGTERM that
+    lands just before a worker blocks on the pool's queue lock sets a flag nobody looks
+    at, and the worker waits there for ever, while the pool, whose ``terminate()`` sent
+    it, waits for the worker (serve's first build hung so twice in one benchmark round).
+    The kernel's default action has no such gap; SIGTERM is blocked from the fork until
+    it is set, then the parent's ``mask`` restored. SIGINT (Ctrl-C goes to the whole
+    process group) is ignored: the parent stops the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
