@@ -28,6 +28,7 @@ from typing import Any
 from markupsafe import Markup
 
 from annotarium import __version__
+from annotarium.cache import content_digest
 from annotarium.dates import parse_date
 from annotarium.export import EXPORTS
 from annotarium.link import LinkedArchive, Passage
@@ -78,7 +79,7 @@ from annotarium.render_context import (
     xml_escape,
 )
 from annotarium.render_inputs import InputDigests
-from annotarium.render_jobs import Page, bytes_digest, encoded, run_jobs, view_digest
+from annotarium.render_jobs import Page, encoded, run_jobs, view_digest
 from annotarium.render_lists import ACTOR_KIND_SINGULAR, Lists, ListSpec
 from annotarium.render_memo import (
     EntityKeys,
@@ -645,7 +646,7 @@ class _SiteRenderer:
             # kept when its bytes are those the last build wrote (a build writes only
             # what changed, static files included)
             content: bytes | None = found[name].read_bytes()
-            path, digest = f"static/{name}", bytes_digest(content)
+            path, digest = f"static/{name}", content_digest(content)
             if previous.get(path) == digest:
                 content = None
             pages.append(Page(path, content, "static", digest))

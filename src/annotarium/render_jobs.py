@@ -92,11 +92,6 @@ def inputs_digest(salt: str, parts: object) -> str:
     return canonical_digest(b"inputs:" + salt.encode(), parts)
 
 
-def bytes_digest(content: bytes) -> str:
-    """The digest of a file copied as it is (a static file)."""
-    return "bytes:" + hashlib.blake2b(content, digest_size=16).hexdigest()
-
-
 class _Digesting:
     """A file that a pickler writes to: it keeps only a digest of the bytes."""
 

@@ -12,12 +12,12 @@ waits for what is left. Started or not, the files are the same bytes.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotarium.cache import content_digest
 from annotarium.link import LinkedArchive
 from annotarium.search import SearchRecord, SearchShard, article_map, plan_shards, shard_records
 from annotarium.search_pagefind import PAGEFIND_VERSION, Indexing, Job
@@ -103,7 +103,7 @@ class SearchRun:
                     self.output / path, content) else content, tag
             del bundle
         listing = _shard_list(self.shards)
-        digest = "shard list " + hashlib.blake2b(listing, digest_size=16).hexdigest()
+        digest = content_digest(listing)
         same = self.previous.get("pagefind/shards.json") == digest
         yield "pagefind/shards.json", None if same else listing, digest
 
